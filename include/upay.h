@@ -13,12 +13,6 @@
 #include "upay/response.h"
 #include "upay/refund_list.h"
 #include "upay/protocol.h"
-#if defined(__has_include)
-#if __has_include("upay/client.h")
 #include "upay/client.h"
-#endif
-#else
-#include "upay/client.h"
-#endif
 
 #endif /* UPAY_H */
