@@ -1,0 +1,235 @@
+/*
+ * params.c - the ordered parameter set (see upay/params.h).
+ *
+ * Entries sit in an array in insertion order. Each entry owns one block
+ * "name\0value\0" and caches its name's hash and length, so the usual
+ * linear search (requests have ~15 parameters) compares a hash before any
+ * byte. Past INDEX_THRESHOLD entries an open-addressing index is kept as
+ * well, so a hostile body of thousands of names stays linear overall.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "upay/params.h"
+
+#define INDEX_THRESHOLD 32
+
+struct entry {
+    char *name;      /* start of the owned block */
+    char *value;     /* inside the same block */
+    size_t name_len;
+    uint32_t hash;
+};
+
+struct upay_params {
+    struct entry *items;
+    size_t count;
+    size_t cap;
+    uint32_t *index;   /* slot = item position + 1, 0 = empty; NULL when small */
+    size_t index_cap;  /* power of two, at least 2 * count */
+};
+
+static uint32_t hash_name(const char *s, size_t *len_out)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = 0;
+    for (; p[n] != '\0'; n++) {
+        h ^= p[n];
+        h *= 16777619u;
+    }
+    *len_out = n;
+    return h;
+}
+
+static void index_insert(upay_params *p, size_t pos)
+{
+    size_t mask = p->index_cap - 1;
+    size_t slot = p->items[pos].hash & mask;
+    while (p->index[slot] != 0)
+        slot = (slot + 1) & mask;
+    p->index[slot] = (uint32_t)(pos + 1);
+}
+
+/* (Re)build the index with room for `want` entries; drops it when small. */
+static int index_rebuild(upay_params *p, size_t want)
+{
+    free(p->index);
+    p->index = NULL;
+    p->index_cap = 0;
+    if (want <= INDEX_THRESHOLD)
+        return 1;
+    size_t cap = 64;
+    while (cap < want * 2)
+        cap *= 2;
+    p->index = calloc(cap, sizeof *p->index);
+    if (p->index == NULL)
+        return 0;
+    p->index_cap = cap;
+    for (size_t i = 0; i < p->count; i++)
+        index_insert(p, i);
+    return 1;
+}
+
+/* Position of `name` or -1. */
+static long find(const upay_params *p, const char *name)
+{
+    size_t len;
+    uint32_t h = hash_name(name, &len);
+    if (p->index != NULL) {
+        size_t mask = p->index_cap - 1;
+        for (size_t slot = h & mask; p->index[slot] != 0; slot = (slot + 1) & mask) {
+            const struct entry *e = &p->items[p->index[slot] - 1];
+            if (e->hash == h && e->name_len == len && memcmp(e->name, name, len) == 0)
+                return (long)(p->index[slot] - 1);
+        }
+        return -1;
+    }
+    for (size_t i = 0; i < p->count; i++) {
+        const struct entry *e = &p->items[i];
+        if (e->hash == h && e->name_len == len && memcmp(e->name, name, len) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+/* A block "name\0value\0"; NULL when memory runs out. */
+static char *make_block(const char *name, size_t name_len, const char *value, char **value_out)
+{
+    size_t value_len = strlen(value);
+    char *b = malloc(name_len + value_len + 2);
+    if (b == NULL)
+        return NULL;
+    memcpy(b, name, name_len + 1);
+    memcpy(b + name_len + 1, value, value_len + 1);
+    *value_out = b + name_len + 1;
+    return b;
+}
+
+static upay_code append(upay_params *p, const char *name, const char *value)
+{
+    if (p->count == p->cap) {
+        size_t cap = p->cap == 0 ? 16 : p->cap * 2;
+        struct entry *items = realloc(p->items, cap * sizeof *items);
+        if (items == NULL)
+            return UPAY_E_NOMEM;
+        p->items = items;
+        p->cap = cap;
+    }
+    if (p->count + 1 > INDEX_THRESHOLD && (p->count + 1) * 2 > p->index_cap) {
+        if (!index_rebuild(p, p->cap)) /* cap >= count + 1 here */
+            return UPAY_E_NOMEM;
+    }
+    struct entry *e = &p->items[p->count];
+    e->hash = hash_name(name, &e->name_len);
+    e->name = make_block(name, e->name_len, value, &e->value);
+    if (e->name == NULL)
+        return UPAY_E_NOMEM;
+    p->count++;
+    if (p->index != NULL)
+        index_insert(p, p->count - 1);
+    return UPAY_OK;
+}
+
+UPAY_API upay_params *upay_params_new(void)
+{
+    return calloc(1, sizeof(upay_params));
+}
+
+UPAY_API void upay_params_free(upay_params *p)
+{
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < p->count; i++)
+        free(p->items[i].name);
+    free(p->items);
+    free(p->index);
+    free(p);
+}
+
+UPAY_API upay_params *upay_params_dup(const upay_params *p)
+{
+    if (p == NULL)
+        return NULL;
+    upay_params *d = upay_params_new();
+    if (d == NULL)
+        return NULL;
+    for (size_t i = 0; i < p->count; i++) {
+        if (append(d, p->items[i].name, p->items[i].value) != UPAY_OK) {
+            upay_params_free(d);
+            return NULL;
+        }
+    }
+    return d;
+}
+
+UPAY_API upay_code upay_params_set(upay_params *p, const char *name, const char *value)
+{
+    if (p == NULL || name == NULL || value == NULL)
+        return UPAY_E_INVALID_ARG;
+    long pos = find(p, name);
+    if (pos < 0)
+        return append(p, name, value);
+    struct entry *e = &p->items[pos];
+    char *v;
+    /* Build the new block before freeing the old: `name` or `value` may
+     * point into it. */
+    char *b = make_block(e->name, e->name_len, value, &v);
+    if (b == NULL)
+        return UPAY_E_NOMEM;
+    free(e->name);
+    e->name = b;
+    e->value = v;
+    return UPAY_OK;
+}
+
+UPAY_API upay_code upay_params_add(upay_params *p, const char *name, const char *value)
+{
+    if (p == NULL || name == NULL || value == NULL)
+        return UPAY_E_INVALID_ARG;
+    if (find(p, name) >= 0)
+        return UPAY_E_FORM_DUPLICATE;
+    return append(p, name, value);
+}
+
+UPAY_API const char *upay_params_get(const upay_params *p, const char *name)
+{
+    if (p == NULL || name == NULL)
+        return NULL;
+    long pos = find(p, name);
+    return pos < 0 ? NULL : p->items[pos].value;
+}
+
+UPAY_API int upay_params_remove(upay_params *p, const char *name)
+{
+    if (p == NULL || name == NULL)
+        return 0;
+    long pos = find(p, name);
+    if (pos < 0)
+        return 0;
+    free(p->items[pos].name);
+    memmove(&p->items[pos], &p->items[pos + 1],
+            (p->count - (size_t)pos - 1) * sizeof *p->items);
+    p->count--;
+    /* Positions moved: rebuild. Out of memory only drops the index, and the
+     * set stays correct with the linear search. */
+    if (p->index != NULL)
+        (void)index_rebuild(p, p->count);
+    return 1;
+}
+
+UPAY_API size_t upay_params_count(const upay_params *p)
+{
+    return p == NULL ? 0 : p->count;
+}
+
+UPAY_API const char *upay_params_name_at(const upay_params *p, size_t i)
+{
+    return p == NULL || i >= p->count ? NULL : p->items[i].name;
+}
+
+UPAY_API const char *upay_params_value_at(const upay_params *p, size_t i)
+{
+    return p == NULL || i >= p->count ? NULL : p->items[i].value;
+}

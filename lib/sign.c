@@ -1,0 +1,185 @@
+/*
+ * sign.c - the protocol signature (see upay/sign.h and
+ * docs/protocol.md): canonical string, MD5 / HMAC-SHA256 in upper-case hex,
+ * and a constant-time, case-insensitive check.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "upay/sign.h"
+
+/* Sort key for the canonical order; strcmp compares as unsigned char. */
+struct item {
+    const char *name;
+    const char *value;
+};
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const struct item *)a)->name, ((const struct item *)b)->name);
+}
+
+static int signed_param(const char *name, const char *value)
+{
+    return value[0] != '\0' && strcmp(name, "sign") != 0;
+}
+
+/* Builds the canonical string; `*out_len` gets its length. */
+static upay_code canonical(const upay_params *p, const char *key, char **out, size_t *out_len)
+{
+    if (p == NULL || key == NULL || key[0] == '\0' || out == NULL)
+        return UPAY_E_INVALID_ARG;
+    size_t n = upay_params_count(p);
+    struct item small[32];
+    struct item *items = small;
+    if (n > sizeof small / sizeof small[0]) {
+        items = malloc(n * sizeof *items);
+        if (items == NULL)
+            return UPAY_E_NOMEM;
+    }
+    size_t k = 0, total = strlen("key=") + strlen(key) + 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = upay_params_name_at(p, i);
+        const char *value = upay_params_value_at(p, i);
+        if (!signed_param(name, value))
+            continue;
+        items[k].name = name;
+        items[k].value = value;
+        total += strlen(name) + 1 + strlen(value) + 1;
+        k++;
+    }
+    qsort(items, k, sizeof *items, by_name);
+
+    char *s = malloc(total);
+    if (s == NULL) {
+        if (items != small)
+            free(items);
+        return UPAY_E_NOMEM;
+    }
+    char *o = s;
+    for (size_t i = 0; i < k; i++) {
+        size_t nl = strlen(items[i].name), vl = strlen(items[i].value);
+        memcpy(o, items[i].name, nl);
+        o += nl;
+        *o++ = '=';
+        memcpy(o, items[i].value, vl);
+        o += vl;
+        *o++ = '&';
+    }
+    size_t kl = strlen(key);
+    memcpy(o, "key=", 4);
+    o += 4;
+    memcpy(o, key, kl);
+    o += kl;
+    *o = '\0';
+    if (items != small)
+        free(items);
+    *out = s;
+    *out_len = (size_t)(o - s);
+    return UPAY_OK;
+}
+
+UPAY_API const char *upay_sign_type_name(upay_sign_type type)
+{
+    switch (type) {
+    case UPAY_SIGN_MD5: return "MD5";
+    case UPAY_SIGN_HMAC_SHA256: return "HMAC-SHA256";
+    }
+    return "";
+}
+
+UPAY_API upay_code upay_sign_type_parse(const char *value, upay_sign_type *out)
+{
+    if (out == NULL)
+        return UPAY_E_INVALID_ARG;
+    if (value == NULL || value[0] == '\0' || strcmp(value, "MD5") == 0) {
+        *out = UPAY_SIGN_MD5;
+        return UPAY_OK;
+    }
+    if (strcmp(value, "HMAC-SHA256") == 0) {
+        *out = UPAY_SIGN_HMAC_SHA256;
+        return UPAY_OK;
+    }
+    return UPAY_E_SIGN_TYPE;
+}
+
+UPAY_API upay_code upay_sign_string(const upay_params *p, const char *key, char **out)
+{
+    size_t len;
+    return canonical(p, key, out, &len);
+}
+
+UPAY_API upay_code upay_sign_compute(const upay_params *p, const char *key,
+                                     upay_sign_type type, char out[UPAY_SIGN_BUF_SIZE])
+{
+    if (out == NULL || (type != UPAY_SIGN_MD5 && type != UPAY_SIGN_HMAC_SHA256))
+        return UPAY_E_INVALID_ARG;
+    char *s;
+    size_t len;
+    upay_code rc = canonical(p, key, &s, &len);
+    if (rc != UPAY_OK)
+        return rc;
+
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    int ok;
+    if (type == UPAY_SIGN_MD5) {
+        ok = EVP_Digest(s, len, md, &md_len, EVP_md5(), NULL) == 1;
+    } else {
+        size_t kl = strlen(key);
+        ok = kl <= (size_t)0x7FFFFFFF
+             && HMAC(EVP_sha256(), key, (int)kl, (const unsigned char *)s, len, md, &md_len)
+                    != NULL;
+    }
+    free(s);
+    if (!ok || md_len * 2 >= UPAY_SIGN_BUF_SIZE)
+        return UPAY_E_NOMEM; /* OpenSSL fails only when its allocations do */
+
+    static const char hex[] = "0123456789ABCDEF";
+    for (unsigned int i = 0; i < md_len; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 0x0F];
+    }
+    out[2 * md_len] = '\0';
+    return UPAY_OK;
+}
+
+UPAY_API upay_code upay_sign_params(upay_params *p, const char *key, upay_sign_type type)
+{
+    char sig[UPAY_SIGN_BUF_SIZE];
+    upay_code rc = upay_sign_compute(p, key, type, sig);
+    if (rc != UPAY_OK)
+        return rc;
+    return upay_params_set(p, "sign", sig);
+}
+
+UPAY_API upay_code upay_sign_verify(const upay_params *p, const char *key, upay_sign_type type)
+{
+    if (p == NULL || key == NULL || key[0] == '\0')
+        return UPAY_E_INVALID_ARG;
+    const char *given = upay_params_get(p, "sign");
+    if (given == NULL || given[0] == '\0')
+        return UPAY_E_SIGN_MISSING;
+    char want[UPAY_SIGN_BUF_SIZE];
+    upay_code rc = upay_sign_compute(p, key, type, want);
+    if (rc != UPAY_OK)
+        return rc;
+
+    /* The expected length is public (it depends on the type only); the
+     * content is compared without an early exit, after upper-casing
+     * without branches. */
+    size_t n = strlen(want);
+    if (strnlen(given, n + 1) != n)
+        return UPAY_E_SIGN_MISMATCH;
+    unsigned char up[UPAY_SIGN_BUF_SIZE];
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)given[i];
+        unsigned char lower = (unsigned char)((unsigned)(c - 'a') <= (unsigned)('z' - 'a'));
+        up[i] = (unsigned char)(c - (lower << 5));
+    }
+    return CRYPTO_memcmp(up, want, n) == 0 ? UPAY_OK : UPAY_E_SIGN_MISMATCH;
+}
