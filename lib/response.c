@@ -4,9 +4,8 @@
  * back, plus signed responses.
  *
  * cJSON does the parsing. It is lenient where the protocol must not be, so
- * a short pre-scan first refuses what cJSON would let through or silently
- * change: bytes that are not UTF-8, raw control characters inside strings,
- * and NUL (raw or as \u0000, which would cut a C string short).
+ * upay__utf8_json_text_ok() first refuses what cJSON would let through or
+ * silently change (bad UTF-8, NUL, raw control characters in strings).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,36 +18,10 @@
 
 static upay_code prescan(const char *s, size_t len, upay_error *err)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    int in_string = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = p[i];
-        if (c >= 0x80) {
-            size_t n = upay__utf8_char_len(p + i, len - i);
-            if (n == 0)
-                return upay__error_set(err, UPAY_E_JSON_SYNTAX, i,
-                                       "invalid UTF-8 at offset %zu", i);
-            i += n - 1;
-            continue;
-        }
-        if (c == 0)
-            return upay__error_set(err, UPAY_E_JSON_SYNTAX, i, "NUL byte at offset %zu", i);
-        if (!in_string) {
-            in_string = c == '"';
-            continue;
-        }
-        if (c == '"') {
-            in_string = 0;
-        } else if (c < 0x20) {
-            return upay__error_set(err, UPAY_E_JSON_SYNTAX, i,
-                                   "control character in a string at offset %zu", i);
-        } else if (c == '\\' && i + 1 < len && p[i + 1] < 0x80) {
-            if (p[i + 1] == 'u' && len - i >= 6 && memcmp(s + i + 2, "0000", 4) == 0)
-                return upay__error_set(err, UPAY_E_JSON_SYNTAX, i,
-                                       "\\u0000 in a string at offset %zu", i);
-            i++; /* skip the escaped character (it may be a quote) */
-        }
-    }
+    size_t at;
+    const char *why;
+    if (!upay__utf8_json_text_ok(s, len, &at, &why))
+        return upay__error_set(err, UPAY_E_JSON_SYNTAX, at, "%s at offset %zu", why, at);
     return UPAY_OK;
 }
 

@@ -4,6 +4,8 @@
  */
 #include "utf8.h"
 
+#include <string.h>
+
 static int is_cont(unsigned char c)
 {
     return (c & 0xC0) == 0x80;
@@ -56,6 +58,46 @@ int upay__utf8_valid(const unsigned char *s, size_t len, size_t *bad_at)
             return 0;
         }
         i += n;
+    }
+    return 1;
+}
+
+int upay__utf8_json_text_ok(const char *s, size_t len, size_t *bad_at, const char **why)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = p[i];
+        *bad_at = i;
+        if (c >= 0x80) {
+            size_t n = upay__utf8_char_len(p + i, len - i);
+            if (n == 0) {
+                *why = "invalid UTF-8";
+                return 0;
+            }
+            i += n - 1;
+            continue;
+        }
+        if (c == 0) {
+            *why = "NUL byte";
+            return 0;
+        }
+        if (!in_string) {
+            in_string = c == '"';
+            continue;
+        }
+        if (c == '"') {
+            in_string = 0;
+        } else if (c < 0x20) {
+            *why = "control character in a string";
+            return 0;
+        } else if (c == '\\' && i + 1 < len && p[i + 1] < 0x80) {
+            if (p[i + 1] == 'u' && len - i >= 6 && memcmp(s + i + 2, "0000", 4) == 0) {
+                *why = "\\u0000 in a string";
+                return 0;
+            }
+            i++; /* skip the escaped character: it may be a quote */
+        }
     }
     return 1;
 }

@@ -1,0 +1,209 @@
+/*
+ * check_protocol.c - protocol vocabulary: wallet names, auth_code shapes,
+ * amounts (with the malformed ones), GMT+8 timestamps (format, parse,
+ * impossible dates, round trip).
+ */
+#include <check.h>
+#include <string.h>
+
+#include "upay/protocol.h"
+
+static const struct {
+    upay_paytype type;
+    const char *name;
+} paytypes[] = {
+    {UPAY_PAYTYPE_WECHAT, "WECHAT"}, {UPAY_PAYTYPE_ALIPAY, "ALIPAY"},
+    {UPAY_PAYTYPE_JDPAY, "JDPAY"},   {UPAY_PAYTYPE_QQ, "QQ"},
+    {UPAY_PAYTYPE_UNIONPAY, "UNIONPAY"}, {UPAY_PAYTYPE_BESTPAY, "BESTPAY"},
+};
+
+START_TEST(test_paytype_names)
+{
+    ck_assert_str_eq(upay_paytype_name(paytypes[_i].type), paytypes[_i].name);
+    ck_assert_int_eq(upay_paytype_parse(paytypes[_i].name), paytypes[_i].type);
+}
+END_TEST
+
+START_TEST(test_paytype_unknown)
+{
+    ck_assert_str_eq(upay_paytype_name(UPAY_PAYTYPE_UNKNOWN), "");
+    ck_assert_str_eq(upay_paytype_name((upay_paytype)42), "");
+    ck_assert_int_eq(upay_paytype_parse("wechat"), UPAY_PAYTYPE_UNKNOWN);
+    ck_assert_int_eq(upay_paytype_parse(""), UPAY_PAYTYPE_UNKNOWN);
+    ck_assert_int_eq(upay_paytype_parse(NULL), UPAY_PAYTYPE_UNKNOWN);
+    ck_assert_int_eq(upay_paytype_parse("WECHAT "), UPAY_PAYTYPE_UNKNOWN);
+}
+END_TEST
+
+static const struct {
+    const char *code;
+    upay_paytype type;
+} auth_codes[] = {
+    {"100000000000000000", UPAY_PAYTYPE_WECHAT},
+    {"134567890123456789", UPAY_PAYTYPE_WECHAT},
+    {"159999999999999999", UPAY_PAYTYPE_WECHAT},
+    {"160000000000000000", UPAY_PAYTYPE_UNKNOWN},    /* 16 is no wallet */
+    {"09999999999999999", UPAY_PAYTYPE_UNKNOWN},
+    {"13456789012345678", UPAY_PAYTYPE_UNKNOWN},     /* 17 digits */
+    {"1345678901234567890", UPAY_PAYTYPE_UNKNOWN},   /* 19 digits */
+    {"2500000000000000", UPAY_PAYTYPE_ALIPAY},       /* 16 digits */
+    {"300000000000000000000000", UPAY_PAYTYPE_ALIPAY}, /* 24 digits */
+    {"280000000000000000", UPAY_PAYTYPE_ALIPAY},
+    {"250000000000000", UPAY_PAYTYPE_UNKNOWN},       /* 15 digits */
+    {"3000000000000000000000000", UPAY_PAYTYPE_UNKNOWN}, /* 25 digits */
+    {"310000000000000000", UPAY_PAYTYPE_UNKNOWN},
+    {"2400000000000000", UPAY_PAYTYPE_UNKNOWN},
+    {"6200000000000000000", UPAY_PAYTYPE_UNIONPAY},
+    {"620000000000000000", UPAY_PAYTYPE_UNKNOWN},    /* 18 digits */
+    {"910000000000000000", UPAY_PAYTYPE_QQ},
+    {"180000000000000000", UPAY_PAYTYPE_JDPAY},
+    {"510000000000000000", UPAY_PAYTYPE_BESTPAY},
+    {"520000000000000000", UPAY_PAYTYPE_UNKNOWN},
+    {"13456789012345678a", UPAY_PAYTYPE_UNKNOWN},
+    {" 134567890123456789", UPAY_PAYTYPE_UNKNOWN},
+    {"-34567890123456789", UPAY_PAYTYPE_UNKNOWN},
+    {"123123123", UPAY_PAYTYPE_UNKNOWN},             /* the seed's example */
+    {"", UPAY_PAYTYPE_UNKNOWN},
+    {NULL, UPAY_PAYTYPE_UNKNOWN},
+};
+
+START_TEST(test_auth_code)
+{
+    ck_assert_msg(upay_paytype_from_auth_code(auth_codes[_i].code) == auth_codes[_i].type,
+                  "auth_code %s", auth_codes[_i].code ? auth_codes[_i].code : "(null)");
+}
+END_TEST
+
+static const struct {
+    const char *text;
+    upay_code code;
+    long long value;
+} amounts[] = {
+    {"0", UPAY_OK, 0},
+    {"1", UPAY_OK, 1},
+    {"100", UPAY_OK, 100},
+    {"1000000000000", UPAY_OK, UPAY_AMOUNT_MAX},
+    {"1000000000001", UPAY_E_BAD_AMOUNT, 0},       /* > max */
+    {"9999999999999", UPAY_E_BAD_AMOUNT, 0},       /* 13 digits, > max */
+    {"10000000000000", UPAY_E_BAD_AMOUNT, 0},      /* 14 digits */
+    {"99999999999999999999999", UPAY_E_BAD_AMOUNT, 0},
+    {"", UPAY_E_BAD_AMOUNT, 0},
+    {"01", UPAY_E_BAD_AMOUNT, 0},                  /* leading zeros refused */
+    {"00", UPAY_E_BAD_AMOUNT, 0},
+    {"1e3", UPAY_E_BAD_AMOUNT, 0},
+    {" 1", UPAY_E_BAD_AMOUNT, 0},
+    {"1 ", UPAY_E_BAD_AMOUNT, 0},
+    {"+1", UPAY_E_BAD_AMOUNT, 0},
+    {"-1", UPAY_E_BAD_AMOUNT, 0},
+    {"1.5", UPAY_E_BAD_AMOUNT, 0},
+    {"1.0", UPAY_E_BAD_AMOUNT, 0},
+    {"0x10", UPAY_E_BAD_AMOUNT, 0},
+    {"１", UPAY_E_BAD_AMOUNT, 0},                  /* full-width digit */
+    {NULL, UPAY_E_BAD_AMOUNT, 0},
+};
+
+START_TEST(test_amount)
+{
+    long long v = -7;
+    upay_code rc = upay_amount_parse(amounts[_i].text, &v);
+    ck_assert_msg(rc == amounts[_i].code, "amount \"%s\": got %d", amounts[_i].text, rc);
+    if (rc == UPAY_OK)
+        ck_assert_int_eq(v, amounts[_i].value);
+    else
+        ck_assert_int_eq(v, -7); /* untouched */
+}
+END_TEST
+
+static const struct {
+    time_t t;
+    const char *text;
+} times[] = {
+    {0, "19700101080000"},
+    {-28800, "19700101000000"},
+    {1498126939, "20170622182219"},   /* the seed's refund_time */
+    {951753600, "20000229000000"},    /* leap day, GMT+8 midnight */
+    {1704038399, "20231231235959"},
+    {4102415999, "20991231235959"},
+    {253402271999, "99991231235959"},
+};
+
+START_TEST(test_time_format_parse)
+{
+    char buf[15];
+    memset(buf, 'x', sizeof buf);
+    ck_assert_int_eq(upay_time_format(times[_i].t, buf), UPAY_OK);
+    ck_assert_str_eq(buf, times[_i].text);
+    time_t back = 0;
+    ck_assert_int_eq(upay_time_parse(times[_i].text, &back), UPAY_OK);
+    ck_assert_int_eq((long long)back, (long long)times[_i].t);
+}
+END_TEST
+
+static const char *const bad_times[] = {
+    "20171322182219",   /* month 13 */
+    "20170022182219",   /* month 0 */
+    "20170230120000",   /* Feb 30 */
+    "20190229120000",   /* Feb 29, not a leap year */
+    "21000229120000",   /* 2100 is not a leap year */
+    "20170431120000",   /* April 31 */
+    "20170600120000",   /* day 0 */
+    "20170622242219",   /* hour 24 */
+    "20170622186019",   /* minute 60 */
+    "20170622182260",   /* second 60 */
+    "00000101000000",   /* year 0 */
+    "2017062218221",    /* 13 characters */
+    "201706221822190",  /* 15 characters */
+    "",
+    "2017-06-22 18:2",
+    "2017062218221a",
+    " 2017062218221",
+};
+
+START_TEST(test_time_parse_bad)
+{
+    time_t t = 12345;
+    ck_assert_msg(upay_time_parse(bad_times[_i], &t) == UPAY_E_INVALID_ARG, "\"%s\"",
+                  bad_times[_i]);
+    ck_assert_int_eq((long long)t, 12345);
+}
+END_TEST
+
+START_TEST(test_time_misc)
+{
+    char buf[15];
+    time_t t;
+    ck_assert_int_eq(upay_time_parse("20000229120000", &t), UPAY_OK); /* 2000 is leap */
+    ck_assert_int_eq(upay_time_parse(NULL, &t), UPAY_E_INVALID_ARG);
+    ck_assert_int_eq(upay_time_parse("20170622182219", NULL), UPAY_E_INVALID_ARG);
+    ck_assert_int_eq(upay_time_format(0, NULL), UPAY_E_INVALID_ARG);
+    ck_assert_int_eq(upay_time_format((time_t)253402271999 + 1, buf), UPAY_E_INVALID_ARG);
+    long long v;
+    ck_assert_int_eq(upay_amount_parse("1", NULL), UPAY_E_INVALID_ARG);
+    (void)v;
+    /* Every second of a day round-trips (and across a year boundary). */
+    for (time_t s = 1704038399 - 86400; s <= 1704038399 + 86400; s += 997) {
+        ck_assert_int_eq(upay_time_format(s, buf), UPAY_OK);
+        ck_assert_int_eq(upay_time_parse(buf, &t), UPAY_OK);
+        ck_assert_int_eq((long long)t, (long long)s);
+    }
+}
+END_TEST
+
+Suite *make_protocol_suite(void)
+{
+    Suite *s = suite_create("protocol");
+    TCase *tc = tcase_create("paytype");
+    tcase_add_loop_test(tc, test_paytype_names, 0, (int)(sizeof paytypes / sizeof paytypes[0]));
+    tcase_add_test(tc, test_paytype_unknown);
+    tcase_add_loop_test(tc, test_auth_code, 0, (int)(sizeof auth_codes / sizeof auth_codes[0]));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("amount");
+    tcase_add_loop_test(tc, test_amount, 0, (int)(sizeof amounts / sizeof amounts[0]));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("time");
+    tcase_add_loop_test(tc, test_time_format_parse, 0, (int)(sizeof times / sizeof times[0]));
+    tcase_add_loop_test(tc, test_time_parse_bad, 0, (int)(sizeof bad_times / sizeof bad_times[0]));
+    tcase_add_test(tc, test_time_misc);
+    suite_add_tcase(s, tc);
+    return s;
+}
