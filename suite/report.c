@@ -1,0 +1,220 @@
+/*
+ * suite/report.c - console, JUnit XML, TAP and --list output (see report.h).
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+suite_counts suite_count(const suite_outcome *o, size_t n)
+{
+    suite_counts c = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (o[i].status == SUITE_PASS)
+            c.passed++;
+        else if (o[i].status == SUITE_FAIL)
+            c.failed++;
+        else
+            c.skipped++;
+    }
+    return c;
+}
+
+void suite_console_progress(const suite_outcome *o, size_t done, size_t total, void *userdata)
+{
+    FILE *f = userdata ? userdata : stdout;
+    int width = snprintf(NULL, 0, "%zu", total);
+    fprintf(f, "[%*zu/%zu] %s %s (%.0f ms)", width, done, total, suite_status_name(o->status),
+            o->scenario->name, o->ms);
+    if (o->status == SUITE_SKIP && o->message)
+        fprintf(f, ": %s", o->message);
+    fputc('\n', f);
+    if (o->status == SUITE_FAIL) {
+        fprintf(f, "    file:     %s\n", o->scenario->file);
+        if (o->mch)
+            fprintf(f, "    merchant: %s\n", o->mch);
+        if (o->detail)
+            fputs(o->detail, f);
+        else if (o->message)
+            fprintf(f, "    problem:  %s\n", o->message);
+    }
+    fflush(f);
+}
+
+void suite_console_summary(FILE *f, const suite_outcome *o, size_t n, double total_ms)
+{
+    suite_counts c = suite_count(o, n);
+    if (c.failed) {
+        fprintf(f, "\nFailed:\n");
+        for (size_t i = 0; i < n; i++)
+            if (o[i].status == SUITE_FAIL)
+                fprintf(f, "  %s: %s\n", o[i].scenario->name, o[i].message ? o[i].message : "");
+    }
+    fprintf(f, "\n%zu passed, %zu failed, %zu skipped\n", c.passed, c.failed, c.skipped);
+    fprintf(f, "%zu scenarios in %.2f s\n", n, total_ms / 1000.0);
+    fflush(f);
+}
+
+void suite_xml_escape(suite_buf *b, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
+        switch (*p) {
+        case '<': suite_buf_puts(b, "&lt;"); break;
+        case '>': suite_buf_puts(b, "&gt;"); break;
+        case '&': suite_buf_puts(b, "&amp;"); break;
+        case '"': suite_buf_puts(b, "&quot;"); break;
+        case '\'': suite_buf_puts(b, "&apos;"); break;
+        default:
+            if (*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
+                break; /* not allowed in XML 1.0 */
+            suite_buf_append(b, (const char *)p, 1);
+        }
+    }
+}
+
+/* The scenario's group: its file's parent directory name ("pay"). */
+static void group_of(const char *file, char *out, size_t outlen)
+{
+    const char *end = strrchr(file, '/');
+    const char *start = file;
+    if (end) {
+        const char *p = end;
+        while (p > file && p[-1] != '/')
+            p--;
+        start = p;
+    }
+    size_t n = end ? (size_t)(end - start) : 0;
+    if (n == 0 || n >= outlen)
+        snprintf(out, outlen, "scenarios");
+    else
+        snprintf(out, outlen, "%.*s", (int)n, start);
+}
+
+int suite_junit_write(const char *path, const suite_outcome *o, size_t n, double total_ms,
+                      suite_buf *err)
+{
+    suite_counts c = suite_count(o, n);
+    suite_buf x = {0};
+    suite_buf_puts(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    suite_buf_printf(&x, "<testsuites name=\"upay-suite\" tests=\"%zu\" failures=\"%zu\" "
+                         "errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n",
+                     n, c.failed, c.skipped, total_ms / 1000.0);
+    suite_buf_printf(&x, "  <testsuite name=\"upay-suite\" tests=\"%zu\" failures=\"%zu\" "
+                         "errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n",
+                     n, c.failed, c.skipped, total_ms / 1000.0);
+    for (size_t i = 0; i < n; i++) {
+        const suite_scenario *s = o[i].scenario;
+        char group[128];
+        group_of(s->file, group, sizeof group);
+        suite_buf_puts(&x, "    <testcase classname=\"");
+        suite_xml_escape(&x, group);
+        suite_buf_puts(&x, "\" name=\"");
+        suite_xml_escape(&x, s->name);
+        suite_buf_printf(&x, "\" time=\"%.3f\">\n", o[i].ms / 1000.0);
+        suite_buf_puts(&x, "      <properties>\n");
+        for (size_t r = 0; r < s->nrules; r++) {
+            suite_buf_puts(&x, "        <property name=\"rule\" value=\"");
+            suite_xml_escape(&x, s->rules[r]);
+            suite_buf_puts(&x, "\"/>\n");
+        }
+        suite_buf_puts(&x, "      </properties>\n");
+        if (o[i].status == SUITE_FAIL) {
+            suite_buf_puts(&x, "      <failure message=\"");
+            suite_xml_escape(&x, o[i].message);
+            suite_buf_puts(&x, "\">");
+            suite_xml_escape(&x, o[i].detail ? o[i].detail : o[i].message);
+            suite_buf_puts(&x, "</failure>\n");
+        } else if (o[i].status == SUITE_SKIP) {
+            suite_buf_puts(&x, "      <skipped message=\"");
+            suite_xml_escape(&x, o[i].message);
+            suite_buf_puts(&x, "\"/>\n");
+        }
+        suite_buf_puts(&x, "    </testcase>\n");
+    }
+    suite_buf_puts(&x, "  </testsuite>\n</testsuites>\n");
+    if (x.oom) {
+        suite_buf_free(&x);
+        suite_buf_puts(err, "out of memory");
+        return -1;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        suite_buf_printf(err, "cannot write %s: %s", path, strerror(errno));
+        suite_buf_free(&x);
+        return -1;
+    }
+    int ok = fwrite(suite_buf_str(&x), 1, x.len, f) == x.len;
+    ok = (fclose(f) == 0) && ok;
+    suite_buf_free(&x);
+    if (!ok) {
+        suite_buf_printf(err, "cannot write %s", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* A one-line version of `text` for TAP directives and YAML. */
+static void one_line(FILE *f, const char *text)
+{
+    for (const char *p = text ? text : ""; *p; p++)
+        fputc(*p == '\n' || *p == '\r' || *p == '#' ? ' ' : *p, f);
+}
+
+void suite_tap_write(FILE *f, const suite_outcome *o, size_t n)
+{
+    fprintf(f, "TAP version 13\n1..%zu\n", n);
+    for (size_t i = 0; i < n; i++) {
+        const suite_outcome *x = &o[i];
+        fprintf(f, "%s %zu - ", x->status == SUITE_FAIL ? "not ok" : "ok", i + 1);
+        one_line(f, x->scenario->name);
+        if (x->status == SUITE_SKIP) {
+            fputs(" # SKIP ", f);
+            one_line(f, x->message);
+        }
+        fputc('\n', f);
+        if (x->status == SUITE_FAIL) {
+            fputs("  ---\n  message: \"", f);
+            for (const char *p = x->message ? x->message : ""; *p; p++) {
+                if (*p == '"' || *p == '\\')
+                    fputc('\\', f);
+                fputc(*p == '\n' ? ' ' : *p, f);
+            }
+            fputs("\"\n", f);
+            fprintf(f, "  file: \"%s\"\n", x->scenario->file);
+            if (x->detail) {
+                fputs("  detail: |\n", f);
+                const char *p = x->detail;
+                while (*p) {
+                    size_t len = strcspn(p, "\n");
+                    fprintf(f, "    %.*s\n", (int)len, p);
+                    p += len;
+                    if (*p)
+                        p++;
+                }
+            }
+            fputs("  ...\n", f);
+        }
+    }
+    fflush(f);
+}
+
+void suite_list_write(FILE *f, suite_scenario *const *items, size_t n)
+{
+    size_t live = 0;
+    for (size_t i = 0; i < n; i++) {
+        const suite_scenario *s = items[i];
+        char req[64];
+        suite_requirements_format(s->requires, req, sizeof req);
+        if (!(s->requires & SUITE_REQ_NEEDS_MOCK))
+            live++;
+        fprintf(f, "%s\n  rules: ", s->name);
+        for (size_t r = 0; r < s->nrules; r++)
+            fprintf(f, "%s%s", r ? " " : "", s->rules[r]);
+        fprintf(f, "\n  requires: %s\n  tags: ", req[0] ? req : "-");
+        for (size_t t = 0; t < s->ntags; t++)
+            fprintf(f, "%s%s", t ? " " : "", s->tags[t]);
+        fprintf(f, "%s\n  file: %s\n", s->ntags ? "" : "-", s->file);
+    }
+    fprintf(f, "\n%zu scenarios, %zu runnable without mock control\n", n, live);
+}

@@ -1,0 +1,339 @@
+/*
+ * suite/runner.c - worker threads, one scenario at a time, step by step
+ * (see runner.h). A failure stops its scenario and keeps the step, the
+ * expectation, the actual value and the exchange for the report.
+ */
+#include "runner.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "expect.h"
+#include "step.h"
+
+#define GET(obj, key) cJSON_GetObjectItemCaseSensitive((obj), (key))
+
+const char *suite_status_name(suite_status s)
+{
+    switch (s) {
+    case SUITE_PASS: return "PASS";
+    case SUITE_FAIL: return "FAIL";
+    case SUITE_SKIP: return "SKIP";
+    }
+    return "?";
+}
+
+void suite_outcome_clear(suite_outcome *o)
+{
+    free(o->mch);
+    free(o->message);
+    free(o->detail);
+    o->mch = o->message = o->detail = NULL;
+}
+
+void suite_merchant_id(const char *tag, size_t index, char *out, size_t outlen)
+{
+    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    char num[16];
+    size_t n = 0;
+    do {
+        num[n++] = digits[index % 36];
+        index /= 36;
+    } while (index && n < sizeof num);
+    char rev[17];
+    for (size_t i = 0; i < n; i++)
+        rev[i] = num[n - 1 - i];
+    rev[n] = '\0';
+    snprintf(out, outlen, "S%.8s%s", tag, rev);
+}
+
+/* Shared by the workers. */
+typedef struct run_state {
+    const suite_run_config *cfg;
+    suite_scenario **items;
+    suite_outcome *outcomes;
+    size_t n;
+    size_t next;
+    size_t done;
+    pthread_mutex_t lock;
+} run_state;
+
+static pthread_mutex_t prompt_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Ask on the terminal (one prompt at a time across threads). */
+static char *prompt_input(void *ctx, const char *name, const char *why)
+{
+    const suite_run_config *cfg = ctx;
+    if (!cfg->interactive)
+        return NULL;
+    (void)why;
+    pthread_mutex_lock(&prompt_lock);
+    fprintf(stderr, "upay-suite: enter %s (empty to skip): ", name);
+    fflush(stderr);
+    char line[512];
+    char *got = NULL;
+    if (fgets(line, sizeof line, stdin)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0])
+            got = suite_strdup(line);
+    }
+    pthread_mutex_unlock(&prompt_lock);
+    return got;
+}
+
+static int has_key(const cJSON *obj, const char *key)
+{
+    return obj && GET(obj, key) != NULL;
+}
+
+/*
+ * Checks every call makes unless the scenario asks about them itself: the
+ * answer arrived, and a signed answer verifies.
+ */
+static int default_checks(const suite_step *step, const upay_params *view, suite_buf *fail)
+{
+    const cJSON *expect = GET(step->spec, "expect");
+    if (step->kind != SUITE_STEP_CALL && step->kind != SUITE_STEP_RAW)
+        return 0;
+    if (has_key(expect, "_verified") || has_key(expect, "_code"))
+        return 0;
+    const char *code = upay_params_get(view, "_code");
+    const char *sign = upay_params_get(view, "sign");
+    const char *verified = upay_params_get(view, "_verified");
+    const char *error = upay_params_get(view, "_error");
+    if (step->kind == SUITE_STEP_CALL && code && strcmp(code, "OK") != 0 &&
+        strcmp(code, "GATEWAY_REFUSED") != 0 && !(strcmp(code, "RESPONSE_SIGN") == 0 && !sign)) {
+        suite_buf_printf(fail, "the client returned %s: %s", code, error ? error : "");
+        return -1;
+    }
+    if (step->kind == SUITE_STEP_RAW && error) {
+        suite_buf_printf(fail, "no answer: %s", error);
+        return -1;
+    }
+    if (sign && verified && strcmp(verified, "1") != 0) {
+        suite_buf_puts(fail, "the answer's sign does not verify with the agent key");
+        return -1;
+    }
+    return 0;
+}
+
+static int do_captures(suite_ctx *ctx, const suite_step *step, const upay_params *view,
+                       suite_buf *fail)
+{
+    const cJSON *cap = GET(step->spec, "capture");
+    for (const cJSON *c = cap ? cap->child : NULL; c; c = c->next) {
+        char *v = NULL;
+        if (suite_view_get(view, c->valuestring, &ctx->env, &v, fail) != 0)
+            return -1;
+        if (!v) {
+            suite_buf_printf(fail, "capture %s: %s is absent", c->string, c->valuestring);
+            return -1;
+        }
+        int rc = suite_vars_set(ctx->vars, c->string, v);
+        free(v);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void indent(suite_buf *b, const char *title, const char *text)
+{
+    if (!text || !*text)
+        return;
+    suite_buf_printf(b, "    %s:\n", title);
+    const char *p = text;
+    while (*p) {
+        size_t n = strcspn(p, "\n");
+        suite_buf_printf(b, "      %.*s\n", (int)n, p);
+        p += n;
+        if (*p)
+            p++;
+    }
+}
+
+static void describe_failure(suite_outcome *o, const suite_step *step, int iteration,
+                             const char *what, const suite_step_result *r)
+{
+    suite_buf line = {0}, d = {0};
+    if (step->repeat > 1)
+        suite_buf_printf(&line, "%s [i=%d]: %s", step->label, iteration, what);
+    else
+        suite_buf_printf(&line, "%s: %s", step->label, what);
+    suite_buf_printf(&d, "    step:     %s%s\n", step->label, step->repeat > 1 ? "" : "");
+    if (step->repeat > 1)
+        suite_buf_printf(&d, "    repeat:   i=%d\n", iteration);
+    suite_buf_printf(&d, "    problem:  %s\n", what);
+    if (r->url)
+        suite_buf_printf(&d, "    url:      %s\n", r->url);
+    indent(&d, "request", r->request);
+    indent(&d, "string to sign", r->sign_string);
+    if (r->response || r->http_status) {
+        char title[64];
+        snprintf(title, sizeof title, "response (HTTP %ld)", r->http_status);
+        indent(&d, title, r->response ? r->response : "");
+    }
+    o->status = SUITE_FAIL;
+    o->message = suite_buf_take(&line);
+    o->detail = suite_buf_take(&d);
+}
+
+static void run_scenario(const suite_run_config *cfg, upay_client *client,
+                         const suite_scenario *s, size_t position, suite_outcome *o)
+{
+    double start = suite_now_ms();
+    memset(o, 0, sizeof *o);
+    o->scenario = s;
+    o->status = SUITE_PASS;
+    if ((s->requires & SUITE_REQ_NEEDS_MOCK) && !cfg->target->has_mock) {
+        char req[64];
+        suite_requirements_format(s->requires & SUITE_REQ_NEEDS_MOCK, req, sizeof req);
+        o->status = SUITE_SKIP;
+        o->message = suite_strfmt("needs %s: the target has no mock control "
+                                  "(GET /mock/health did not answer)", req);
+        o->ms = suite_now_ms() - start;
+        return;
+    }
+    char mch[40];
+    if (cfg->mch_id)
+        snprintf(mch, sizeof mch, "%s", cfg->mch_id);
+    else
+        suite_merchant_id(cfg->run_tag, position, mch, sizeof mch);
+    o->mch = suite_strdup(mch);
+
+    suite_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.cfg = cfg;
+    ctx.client = client;
+    ctx.mch = mch;
+    ctx.vars = suite_vars_new();
+    char gen_tag[40];
+    snprintf(gen_tag, sizeof gen_tag, "%s", mch + 1);
+    ctx.env.vars = ctx.vars;
+    ctx.env.gen_tag = gen_tag;
+    ctx.env.rng = cfg->seed ^ (0x9E3779B97F4A7C15ULL * (position + 1));
+    ctx.env.live_codes = !cfg->target->has_mock;
+    ctx.env.input = prompt_input;
+    ctx.env.input_ctx = (void *)cfg;
+    if (!ctx.vars || suite_vars_merge(ctx.vars, cfg->vars) != 0 ||
+        suite_vars_set(ctx.vars, "mch", mch) != 0 ||
+        suite_vars_set(ctx.vars, "agent", cfg->agent_id) != 0 ||
+        suite_vars_set(ctx.vars, "scenario", s->name) != 0) {
+        o->status = SUITE_FAIL;
+        o->message = suite_strdup("out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < s->nsteps && o->status == SUITE_PASS; i++) {
+        const suite_step *step = &s->steps[i];
+        for (int it = 0; it < step->repeat && o->status == SUITE_PASS; it++) {
+            char num[16];
+            snprintf(num, sizeof num, "%d", it);
+            suite_vars_set(ctx.vars, "i", num);
+            suite_step_result r;
+            suite_buf err = {0};
+            int rc = suite_step_exec(&ctx, step, &r, &err);
+            if (rc == SUITE_TPL_MISSING) {
+                o->status = SUITE_SKIP;
+                o->message = suite_strfmt("%s %s", step->label, suite_buf_str(&err));
+            } else if (rc != 0) {
+                describe_failure(o, step, it, suite_buf_str(&err), &r);
+            } else {
+                rc = default_checks(step, r.view, &err);
+                if (rc == 0)
+                    rc = suite_expect_eval(GET(step->spec, "expect"), r.view, &ctx.env, &err);
+                if (rc == 0)
+                    rc = do_captures(&ctx, step, r.view, &err);
+                if (rc == SUITE_TPL_MISSING) {
+                    o->status = SUITE_SKIP;
+                    o->message = suite_strfmt("%s %s", step->label, suite_buf_str(&err));
+                } else if (rc != 0) {
+                    describe_failure(o, step, it, suite_buf_str(&err), &r);
+                }
+            }
+            suite_buf_free(&err);
+            suite_step_result_clear(&r);
+        }
+    }
+done:
+    suite_buf_free(&ctx.sleep_err);
+    suite_vars_free(ctx.vars);
+    o->ms = suite_now_ms() - start;
+}
+
+static upay_client *make_client(const suite_run_config *cfg)
+{
+    upay_client *c = upay_client_new();
+    if (!c)
+        return NULL;
+    if (upay_client_set_url(c, cfg->target->gateway_url) != UPAY_OK ||
+        upay_client_set_agent(c, cfg->agent_id) != UPAY_OK ||
+        upay_client_set_key(c, cfg->key) != UPAY_OK ||
+        upay_client_set_insecure(c, cfg->target->insecure) != UPAY_OK) {
+        upay_client_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void *worker(void *arg)
+{
+    run_state *st = arg;
+    upay_client *client = make_client(st->cfg);
+    for (;;) {
+        pthread_mutex_lock(&st->lock);
+        size_t i = st->next < st->n ? st->next++ : st->n;
+        pthread_mutex_unlock(&st->lock);
+        if (i >= st->n)
+            break;
+        if (!client) {
+            memset(&st->outcomes[i], 0, sizeof st->outcomes[i]);
+            st->outcomes[i].scenario = st->items[i];
+            st->outcomes[i].status = SUITE_FAIL;
+            st->outcomes[i].message = suite_strdup("could not create a client handle");
+        } else {
+            run_scenario(st->cfg, client, st->items[i], st->items[i]->index, &st->outcomes[i]);
+        }
+        pthread_mutex_lock(&st->lock);
+        st->done++;
+        if (st->cfg->progress)
+            st->cfg->progress(&st->outcomes[i], st->done, st->n, st->cfg->progress_userdata);
+        pthread_mutex_unlock(&st->lock);
+    }
+    upay_client_free(client);
+    return NULL;
+}
+
+int suite_run(const suite_run_config *cfg, suite_scenario **items, size_t n,
+              suite_outcome *outcomes)
+{
+    for (size_t i = 0; i < n; i++) {
+        memset(&outcomes[i], 0, sizeof outcomes[i]);
+        outcomes[i].scenario = items[i];
+        outcomes[i].status = SUITE_SKIP;
+    }
+    if (upay_global_init() != UPAY_OK)
+        return -1;
+    run_state st = {.cfg = cfg, .items = items, .outcomes = outcomes, .n = n};
+    pthread_mutex_init(&st.lock, NULL);
+    unsigned jobs = cfg->jobs > 1 ? cfg->jobs : 1;
+    if (jobs > n)
+        jobs = n ? (unsigned)n : 1;
+    pthread_t *threads = calloc(jobs, sizeof *threads);
+    int rc = threads ? 0 : -1;
+    unsigned started = 0;
+    for (unsigned j = 1; rc == 0 && j < jobs; j++) {
+        if (pthread_create(&threads[j], NULL, worker, &st) != 0)
+            break;
+        started++;
+    }
+    if (rc == 0)
+        worker(&st); /* the calling thread works too */
+    for (unsigned j = 1; j <= started; j++)
+        pthread_join(threads[j], NULL);
+    free(threads);
+    pthread_mutex_destroy(&st.lock);
+    return rc;
+}

@@ -1,0 +1,49 @@
+/*
+ * suite/step.h - executing one step of a scenario (call, raw, flow, mock,
+ * set) and turning what came back into a "view" for expectations. Internal
+ * to the runner.
+ */
+#ifndef SUITE_STEP_H
+#define SUITE_STEP_H
+
+#include <upay.h>
+
+#include "runner.h"
+#include "template.h"
+
+/* The run state of one scenario. */
+typedef struct suite_ctx {
+    const suite_run_config *cfg;
+    upay_client *client;         /* the worker's handle */
+    suite_vars *vars;            /* the scenario's variables (owned by the runner) */
+    suite_tpl_env env;
+    const char *mch;             /* the scenario's merchant */
+    suite_buf sleep_err;         /* a clock move that failed inside a flow */
+    unsigned long long slept;    /* seconds the flows asked to sleep */
+} suite_ctx;
+
+/* What one execution of a step produced. Strings owned; NULL when none. */
+typedef struct suite_step_result {
+    upay_params *view;           /* fields + pseudo fields for expectations */
+    char *url;
+    char *request;               /* body sent */
+    char *sign_string;           /* string to sign, key shown as *** */
+    char *response;              /* body received */
+    long http_status;
+} suite_step_result;
+
+void suite_step_result_clear(suite_step_result *r);
+
+/*
+ * Execute `step` once. Returns 0 when it ran (out->view set), SUITE_TPL_MISSING
+ * when an input is missing (skip; `err` says which) or -1 when it could not
+ * run (bad template, admin API failure; `err` says why). `out` may hold
+ * partial request data in every case.
+ */
+int suite_step_exec(suite_ctx *ctx, const suite_step *step, suite_step_result *out,
+                    suite_buf *err);
+
+/* The upay_code's enum name without UPAY_/UPAY_E_ ("OK", "GATEWAY_REFUSED"). */
+const char *suite_code_name(upay_code code);
+
+#endif /* SUITE_STEP_H */

@@ -1,0 +1,186 @@
+/*
+ * suite/target.c - embedded or remote target and the mock admin API (see
+ * target.h).
+ */
+#include "target.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+
+#ifdef UPAY_SUITE_HAVE_MOCK
+#include "mock.h"
+#endif
+
+#define GATEWAY_PATH "/UnifiedPay/Gateway"
+
+int suite_target_start_embedded(suite_target *t, unsigned long long seed, suite_buf *err)
+{
+    memset(t, 0, sizeof *t);
+#ifdef UPAY_SUITE_HAVE_MOCK
+    mock_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.listen = "127.0.0.1:0";
+    opts.quiet = 1;
+    opts.has_seed = 1;
+    opts.seed = seed;
+    char msg[256] = "";
+    mock_server *srv = mock_server_start(&opts, msg, sizeof msg);
+    if (!srv) {
+        suite_buf_printf(err, "cannot start the embedded upay-mock: %s", msg);
+        return -1;
+    }
+    t->server = srv;
+    t->embedded = 1;
+    t->base_url = suite_strdup(mock_server_url(srv));
+    t->gateway_url = suite_strfmt("%s" GATEWAY_PATH, mock_server_url(srv));
+    if (!t->base_url || !t->gateway_url) {
+        suite_target_close(t);
+        suite_buf_puts(err, "out of memory");
+        return -1;
+    }
+    return 0;
+#else
+    (void)seed;
+    suite_buf_puts(err, "this upay-suite was built without upay-mock: use --target URL");
+    return -1;
+#endif
+}
+
+int suite_target_open_url(suite_target *t, const char *url, suite_buf *err)
+{
+    memset(t, 0, sizeof *t);
+    if (!url || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)) {
+        suite_buf_printf(err, "target URL must start with http:// or https://: \"%s\"",
+                         url ? url : "");
+        return -1;
+    }
+    const char *host = strstr(url, "://") + 3;
+    const char *slash = strchr(host, '/');
+    size_t base_len = slash ? (size_t)(slash - url) : strlen(url);
+    t->base_url = malloc(base_len + 1);
+    if (!t->base_url) {
+        suite_buf_puts(err, "out of memory");
+        return -1;
+    }
+    memcpy(t->base_url, url, base_len);
+    t->base_url[base_len] = '\0';
+    if (!slash || strcmp(slash, "/") == 0)
+        t->gateway_url = suite_strfmt("%s" GATEWAY_PATH, t->base_url);
+    else
+        t->gateway_url = suite_strdup(url);
+    if (!t->gateway_url) {
+        suite_target_close(t);
+        suite_buf_puts(err, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+int suite_target_probe(suite_target *t)
+{
+    char *url = suite_strfmt("%s/mock/health", t->base_url);
+    suite_http_request req = {.method = "GET", .url = url, .timeout_ms = 5000,
+                              .insecure = t->insecure};
+    suite_http_response res;
+    int rc = url ? suite_http(&req, &res) : -1;
+    t->has_mock = rc == 0 && res.status == 200;
+    if (url)
+        suite_http_response_free(&res);
+    free(url);
+    return t->has_mock;
+}
+
+void suite_target_close(suite_target *t)
+{
+#ifdef UPAY_SUITE_HAVE_MOCK
+    mock_server_stop(t->server);
+#endif
+    t->server = NULL;
+    free(t->gateway_url);
+    free(t->base_url);
+    t->gateway_url = t->base_url = NULL;
+}
+
+static int admin_post(const suite_target *t, const char *what, cJSON *doc, suite_buf *err)
+{
+    char *json = cJSON_PrintUnformatted(doc);
+    char *url = suite_strfmt("%s/mock/%s", t->base_url, what);
+    int ok = -1;
+    if (json && url) {
+        suite_http_request req = {.url = url, .body = json, .body_len = strlen(json),
+                                  .content_type = "application/json", .timeout_ms = 10000,
+                                  .insecure = t->insecure};
+        suite_http_response res;
+        if (suite_http(&req, &res) != 0)
+            suite_buf_printf(err, "POST /mock/%s: %s", what, res.error);
+        else if (res.status != 200)
+            suite_buf_printf(err, "POST /mock/%s %s: HTTP %ld: %s", what, json, res.status,
+                             res.body);
+        else
+            ok = 0;
+        suite_http_response_free(&res);
+    } else {
+        suite_buf_puts(err, "out of memory");
+    }
+    free(json);
+    free(url);
+    return ok;
+}
+
+int suite_mock_reset(const suite_target *t, const char *mch, suite_buf *err)
+{
+    cJSON *doc = cJSON_CreateObject();
+    if (!doc || !cJSON_AddStringToObject(doc, "mch_id", mch)) {
+        cJSON_Delete(doc);
+        suite_buf_puts(err, "out of memory");
+        return -1;
+    }
+    int rc = admin_post(t, "reset", doc, err);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+int suite_mock_advance(const suite_target *t, const char *mch, long long seconds, suite_buf *err)
+{
+    cJSON *doc = cJSON_CreateObject();
+    if (!doc || !cJSON_AddNumberToObject(doc, "advance_seconds", (double)seconds) ||
+        !cJSON_AddStringToObject(doc, "mch_id", mch)) {
+        cJSON_Delete(doc);
+        suite_buf_puts(err, "out of memory");
+        return -1;
+    }
+    int rc = admin_post(t, "clock", doc, err);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+int suite_mock_get(const suite_target *t, const char *what, const char *mch, long *status,
+                   char **body, suite_buf *err)
+{
+    *body = NULL;
+    *status = 0;
+    char *esc = curl_easy_escape(NULL, mch ? mch : "", 0);
+    char *url = esc ? suite_strfmt("%s/mock/%s?mch_id=%s", t->base_url, what, esc) : NULL;
+    curl_free(esc);
+    if (!url) {
+        suite_buf_puts(err, "out of memory");
+        return -1;
+    }
+    suite_http_request req = {.method = "GET", .url = url, .timeout_ms = 10000,
+                              .insecure = t->insecure};
+    suite_http_response res;
+    int rc = suite_http(&req, &res);
+    free(url);
+    if (rc != 0) {
+        suite_buf_printf(err, "GET /mock/%s: %s", what, res.error);
+        suite_http_response_free(&res);
+        return -1;
+    }
+    *status = res.status;
+    *body = res.body;
+    return 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * suite/target.h - what the scenarios run against: an embedded upay-mock
+ * started in this process on a free port, or a gateway URL (a running mock
+ * or the live gateway). Also the mock's admin API (health, reset, clock,
+ * orders), which tells whether mock control is available at all.
+ */
+#ifndef SUITE_TARGET_H
+#define SUITE_TARGET_H
+
+#include "util.h"
+
+typedef struct suite_target {
+    char *gateway_url;   /* .../UnifiedPay/Gateway; owned */
+    char *base_url;      /* scheme://host[:port], where /mock/ lives; owned */
+    int has_mock;        /* GET /mock/health answered 200 */
+    int embedded;        /* started in this process */
+    int insecure;        /* skip TLS verification (self-signed test servers) */
+    void *server;        /* the embedded mock_server, or NULL */
+} suite_target;
+
+/*
+ * Start an embedded upay-mock on 127.0.0.1, port 0, quiet. Returns 0, or -1
+ * with a sentence in `err` (also when the suite was built without the mock).
+ */
+int suite_target_start_embedded(suite_target *t, unsigned long long seed, suite_buf *err);
+
+/*
+ * Use the gateway at `url` (its /UnifiedPay/Gateway is appended when the URL
+ * has no path). Does not contact it. Returns 0, or -1 with a sentence.
+ */
+int suite_target_open_url(suite_target *t, const char *url, suite_buf *err);
+
+/* Ask GET /mock/health; sets and returns t->has_mock (1 or 0). */
+int suite_target_probe(suite_target *t);
+
+/* Stop an embedded mock and free the strings. Safe on a zeroed target. */
+void suite_target_close(suite_target *t);
+
+/* POST /mock/reset {"mch_id": mch}. Returns 0, or -1 with a sentence. */
+int suite_mock_reset(const suite_target *t, const char *mch, suite_buf *err);
+
+/* POST /mock/clock {"advance_seconds": s, "mch_id": mch}. 0 or -1 with a sentence. */
+int suite_mock_advance(const suite_target *t, const char *mch, long long seconds, suite_buf *err);
+
+/*
+ * GET /mock/<what>?mch_id=<mch> (what: "orders", "journal"). `*body` gets the
+ * answer (caller frees) and `*status` its HTTP status. 0, or -1 with a sentence.
+ */
+int suite_mock_get(const suite_target *t, const char *what, const char *mch, long *status,
+                   char **body, suite_buf *err);
+
+#endif /* SUITE_TARGET_H */
