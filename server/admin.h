@@ -1,0 +1,29 @@
+/*
+ * server/admin.h - the admin API under /mock/, JSON in and out, as a pure
+ * function like the gateway's. server.c decides whether the client may use
+ * it (loopback, or the admin token) before calling.
+ *
+ *   GET  /mock/health              {"status":"ok","mock":"upay-mock","version":"..."}
+ *   POST /mock/reset               {} everything, or {"mch_id":"..."}
+ *   GET  /mock/clock[?mch_id=...]  the time now
+ *   POST /mock/clock               {"advance_seconds":N[,"mch_id":"..."]}
+ *   GET  /mock/orders[?mch_id=...&limit=N]  orders with their refunds
+ *   GET  /mock/journal[?limit=N]   the latest requests and responses
+ */
+#ifndef UPAY_MOCK_ADMIN_H
+#define UPAY_MOCK_ADMIN_H
+
+#include <stddef.h>
+
+#include "ctx.h"
+#include "gateway.h"
+
+/*
+ * Answer one admin request. `path` is the URI path (starting "/mock/"),
+ * `query` the query string or NULL. Never fails: `out` always receives a
+ * status and a JSON body. Thread-safe.
+ */
+void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
+                       const char *query, const char *body, size_t len, mock_reply *out);
+
+#endif /* UPAY_MOCK_ADMIN_H */

@@ -1,0 +1,174 @@
+/*
+ * server/answer.c - helpers shared by the five calls: response fields,
+ * order details and the buyer fields the mock invents, order lookup with
+ * lazy (clock-driven) transitions. See calls.h.
+ */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+#include <upay/protocol.h>
+
+#include "calls.h"
+
+void mock_answer_put(mock_call *c, const char *name, const char *value)
+{
+    if (upay_params_set(c->resp, name, value ? value : "") != UPAY_OK)
+        c->nomem = 1;
+}
+
+void mock_answer_put_ll(mock_call *c, const char *name, long long value)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%lld", value);
+    mock_answer_put(c, name, buf);
+}
+
+void mock_answer_put_time(mock_call *c, const char *name, long long when)
+{
+    char buf[15];
+    if (upay_time_format((time_t)when, buf) != UPAY_OK)
+        buf[0] = '\0';
+    mock_answer_put(c, name, buf);
+}
+
+void mock_answer_status(mock_call *c, const char *state, int code, const char *msg,
+                        const char *trade_state)
+{
+    mock_answer_put(c, "state", state);
+    mock_answer_put_ll(c, "code", code);
+    mock_answer_put(c, "msg", msg);
+    if (trade_state)
+        mock_answer_put(c, "trade_state", trade_state);
+}
+
+void mock_answer_param_error(mock_call *c, const char *msg)
+{
+    mock_answer_status(c, "FAIL", 20004, msg, NULL);
+}
+
+/*
+ * A stable made-up identifier: `prefix` then `len` characters of the
+ * SHA-256 of `a` "|" `b` in [A-Za-z0-9_-].
+ */
+static void derive(char *out, size_t size, const char *prefix, size_t len, const char *a,
+                   const char *b)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const char hex[] = "0123456789abcdef";
+    char input[256];
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    int n = snprintf(input, sizeof input, "%s|%s", a, b);
+    if (n < 0 || (size_t)n >= sizeof input)
+        n = (int)sizeof input - 1;
+    if (EVP_Digest(input, (size_t)n, md, &mdlen, EVP_sha256(), NULL) != 1)
+        memset(md, 0, sizeof md), mdlen = 32;
+    size_t p = strlen(prefix);
+    if (p + len + 1 > size)
+        len = size - p - 1;
+    memcpy(out, prefix, p);
+    int use_hex = prefix[0] == 'w';   /* app ids are hex, like WeChat's */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char byte = md[i % mdlen];
+        out[p + i] = use_hex ? hex[(i & 1) ? byte & 0xF : byte >> 4] : alphabet[byte & 63];
+    }
+    out[p + len] = '\0';
+}
+
+void mock_answer_buyer(mock_call *c, const mock_order *o)
+{
+    char appid[40], sub_appid[40], openid[40], sub_openid[40];
+    derive(appid, sizeof appid, "wx", 16, "appid", c->merchant->agent_id);
+    derive(sub_appid, sizeof sub_appid, "wx", 16, "sub_appid", o->mch_id);
+    /* The code identifies the customer: the same code gives the same openid. */
+    derive(openid, sizeof openid, "o", 27, o->mch_id, o->auth_code);
+    derive(sub_openid, sizeof sub_openid, "o", 27, o->auth_code, o->mch_id);
+    mock_answer_put(c, "appid", o->appid[0] ? o->appid : appid);
+    mock_answer_put(c, "is_subscribe", "N");
+    mock_answer_put(c, "openid", openid);
+    mock_answer_put(c, "sub_appid", o->sub_appid[0] ? o->sub_appid : sub_appid);
+    mock_answer_put(c, "sub_is_subscribe", "N");
+    mock_answer_put(c, "sub_openid", sub_openid);
+}
+
+static const char *bank_type_of(int paytype)
+{
+    switch ((upay_paytype)paytype) {
+    case UPAY_PAYTYPE_WECHAT: return "CFT";
+    case UPAY_PAYTYPE_ALIPAY: return "ALIPAY";
+    case UPAY_PAYTYPE_JDPAY: return "JDPAY";
+    case UPAY_PAYTYPE_QQ: return "QQWALLET";
+    case UPAY_PAYTYPE_UNIONPAY: return "UNIONPAY";
+    case UPAY_PAYTYPE_BESTPAY: return "BESTPAY";
+    case UPAY_PAYTYPE_UNKNOWN: break;
+    }
+    return "OTHERS";
+}
+
+void mock_answer_order_details(mock_call *c, const mock_order *o)
+{
+    mock_answer_put(c, "mch_id", o->mch_id);
+    mock_answer_buyer(c, o);
+    mock_answer_put(c, "transaction_id", o->transaction_id);
+    mock_answer_put(c, "out_transaction_id", o->out_transaction_id);
+    mock_answer_put(c, "out_trade_no", o->out_trade_no);
+    mock_answer_put_ll(c, "total_fee", o->total_fee);
+    mock_answer_put_ll(c, "coupon_fee", o->coupon_fee);
+    mock_answer_put(c, "fee_type", "CNY");
+    if (o->attach[0])
+        mock_answer_put(c, "attach", o->attach);
+    mock_answer_put(c, "bank_type", bank_type_of(o->paytype));
+    if (o->paid_at)
+        mock_answer_put_time(c, "time_end", o->paid_at);
+}
+
+void mock_answer_orderquery(mock_call *c, const mock_order *o)
+{
+    int code;
+    const char *trade_state, *msg;
+    mock_trade_query_answer(o->state, &code, &trade_state, &msg);
+    mock_answer_status(c, "SUCCESS", code, msg, trade_state);
+    mock_answer_order_details(c, o);
+}
+
+mock_store_rc mock_call_settle_order(mock_call *c, mock_order *o)
+{
+    if (!mock_trade_settle(o, c->now))
+        return MOCK_STORE_OK;
+    return mock_store_order_update(c->ctx->store, o);
+}
+
+mock_store_rc mock_call_settle_refund(mock_call *c, const mock_order *o, mock_refund *r)
+{
+    if (!mock_refund_settle(r, mock_persona_of(o->auth_code), c->now))
+        return MOCK_STORE_OK;
+    return mock_store_refund_update(c->ctx->store, r);
+}
+
+mock_store_rc mock_call_find_order(mock_call *c, int transaction_id_first, mock_order *o)
+{
+    const mock_request *rq = c->rq;
+    mock_store *s = c->ctx->store;
+    mock_store_rc rc;
+    if (rq->transaction_id && (transaction_id_first || !rq->out_trade_no))
+        rc = mock_store_order_by_transaction_id(s, rq->mch_id, rq->transaction_id, o);
+    else if (rq->out_trade_no)
+        rc = mock_store_order_by_out_trade_no(s, rq->mch_id, rq->out_trade_no, o);
+    else
+        return MOCK_STORE_NOT_FOUND;
+    if (rc != MOCK_STORE_OK)
+        return rc;
+    return mock_call_settle_order(c, o);
+}
+
+int mock_call_paytype_mismatch(mock_call *c, const mock_order *o)
+{
+    if (c->rq->paytype == o->paytype)
+        return 0;
+    char msg[96];
+    snprintf(msg, sizeof msg, "paytype does not match the order's wallet (%s)",
+             upay_paytype_name((upay_paytype)o->paytype));
+    mock_answer_param_error(c, msg);
+    return 1;
+}

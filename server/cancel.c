@@ -1,0 +1,47 @@
+/*
+ * server/cancel.c - the cancel call: within 5 minutes of creation (merchant
+ * clock) a paying or failed order is closed and a paid one revoked.
+ */
+#include "calls.h"
+
+int mock_call_cancel(mock_call *c)
+{
+    mock_order o;
+    mock_store_rc rc = mock_call_find_order(c, 0, &o);
+    if (rc == MOCK_STORE_NOT_FOUND) {
+        mock_answer_status(c, "SUCCESS", 20007, "order does not exist", "FAIL");
+        return 0;
+    }
+    if (rc != MOCK_STORE_OK)
+        return -1;
+    if (mock_call_paytype_mismatch(c, &o))
+        return 0;
+    switch (mock_trade_cancel(&o, c->now)) {
+    case MOCK_CANCEL_CLOSED:
+    case MOCK_CANCEL_REVOKED:
+        if (mock_store_order_update(c->ctx->store, &o) != MOCK_STORE_OK)
+            return -1;
+        mock_answer_status(c, "SUCCESS", 10000,
+                           o.state == MOCK_TRADE_REVOKED ? "order revoked: the money goes back"
+                                                         : "order closed",
+                           "SUCCESS");
+        break;
+    case MOCK_CANCEL_ALREADY:
+        mock_answer_status(c, "SUCCESS", 10000,
+                           o.state == MOCK_TRADE_REVOKED ? "order already revoked"
+                                                         : "order already closed",
+                           "SUCCESS");
+        break;
+    case MOCK_CANCEL_TOO_OLD:
+        mock_answer_status(c, "SUCCESS", 20011,
+                           "cancel error: the order is 5 minutes old or older, refund it instead",
+                           "FAIL");
+        return 0;
+    case MOCK_CANCEL_REFUNDED:
+        mock_answer_status(c, "SUCCESS", 20011,
+                           "cancel error: the order has been turned into refund", "FAIL");
+        return 0;
+    }
+    mock_answer_put(c, "mch_id", o.mch_id);
+    return 0;
+}

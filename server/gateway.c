@@ -1,0 +1,275 @@
+/*
+ * server/gateway.c - the gateway's request pipeline (see gateway.h): form
+ * body, agent, signature, parameters, merchant, then the call under the
+ * store lock and transaction; the answer is signed like the request.
+ */
+#include "gateway.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <upay/form.h>
+#include <upay/response.h>
+
+#include "calls.h"
+
+static const char fallback_body[] =
+    "{\"state\":\"FAIL\",\"code\":\"20006\",\"msg\":\"system error: out of memory\"}";
+
+void mock_reply_free(mock_reply *reply)
+{
+    if (!reply)
+        return;
+    if (reply->body != fallback_body)
+        free(reply->body);
+    reply->body = NULL;
+    reply->len = 0;
+}
+
+void mock_reply_take(mock_reply *out, int status, char *json)
+{
+    out->status = status;
+    if (!json) {
+        out->body = (char *)fallback_body;
+        out->status = 500;
+    } else {
+        out->body = json;
+    }
+    out->len = strlen(out->body);
+}
+
+/* Copy a libupay-allocated string into malloc'ed memory we own. */
+static char *own(char *upay_string)
+{
+    char *copy = upay_string ? strdup(upay_string) : NULL;
+    upay_free(upay_string);
+    return copy;
+}
+
+void mock_reply_error(mock_reply *out, int status, int code, const char *msg)
+{
+    upay_params *p = upay_params_new();
+    char *json = NULL;
+    char code_text[16];
+    snprintf(code_text, sizeof code_text, "%d", code);
+    if (p && upay_params_set(p, "state", "FAIL") == UPAY_OK
+        && upay_params_set(p, "code", code_text) == UPAY_OK
+        && upay_params_set(p, "msg", msg) == UPAY_OK)
+        (void)upay_response_encode(p, &json);
+    upay_params_free(p);
+    mock_reply_take(out, status, own(json));
+}
+
+static int content_type_ok(const char *ct)
+{
+    static const char form[] = "application/x-www-form-urlencoded";
+    if (!ct)
+        return 0;
+    while (*ct == ' ')
+        ct++;
+    if (strncasecmp(ct, form, sizeof form - 1) != 0)
+        return 0;
+    char next = ct[sizeof form - 1];
+    return next == '\0' || next == ';' || next == ' ';
+}
+
+/* Sign and encode `resp` (adding nonce_str) with the agent's key. */
+static void reply_signed(mock_ctx *ctx, mock_reply *out, upay_params *resp, const mock_agent *agent,
+                         upay_sign_type type)
+{
+    char nonce[MOCK_NONCE_SIZE];
+    char *json = NULL;
+    mock_ids_nonce(ctx->ids, nonce);
+    if (upay_params_set(resp, "nonce_str", nonce) == UPAY_OK)
+        (void)upay_response_build(resp, agent->key, type, &json);
+    mock_reply_take(out, 200, own(json));
+}
+
+static void reply_unsigned(mock_ctx *ctx, mock_reply *out, int code, const char *msg)
+{
+    upay_params *p = upay_params_new();
+    char nonce[MOCK_NONCE_SIZE];
+    char code_text[16];
+    char *json = NULL;
+    mock_ids_nonce(ctx->ids, nonce);
+    snprintf(code_text, sizeof code_text, "%d", code);
+    if (p && upay_params_set(p, "state", "FAIL") == UPAY_OK
+        && upay_params_set(p, "code", code_text) == UPAY_OK
+        && upay_params_set(p, "msg", msg) == UPAY_OK
+        && upay_params_set(p, "nonce_str", nonce) == UPAY_OK)
+        (void)upay_response_encode(p, &json);
+    upay_params_free(p);
+    mock_reply_take(out, 200, own(json));
+}
+
+/*
+ * Resolve the request's merchant, creating it in the open sandbox. Returns
+ * 0 with `m` set, 1 after answering 20005, -1 on a store failure.
+ */
+static int resolve_merchant(mock_call *c, const mock_agent *agent, mock_merchant *m)
+{
+    mock_ctx *ctx = c->ctx;
+    mock_store_rc rc = mock_store_merchant_get(ctx->store, c->rq->mch_id, m);
+    if (rc == MOCK_STORE_NOT_FOUND) {
+        if (ctx->strict_merchants) {
+            mock_answer_status(c, "FAIL", 20005, "merchant error: unknown mch_id", NULL);
+            return 1;
+        }
+        memset(m, 0, sizeof *m);
+        snprintf(m->mch_id, sizeof m->mch_id, "%s", c->rq->mch_id);
+        snprintf(m->agent_id, sizeof m->agent_id, "%s", agent->agent_id);
+        return mock_store_merchant_put(ctx->store, m) == MOCK_STORE_OK ? 0 : -1;
+    }
+    if (rc != MOCK_STORE_OK)
+        return -1;
+    if (strcmp(m->agent_id, agent->agent_id) != 0) {
+        mock_answer_status(c, "FAIL", 20005, "merchant error: the merchant belongs to another agent",
+                           NULL);
+        return 1;
+    }
+    if (ctx->strict_merchants && !m->configured) {
+        mock_answer_status(c, "FAIL", 20005, "merchant error: unknown mch_id", NULL);
+        return 1;
+    }
+    return 0;
+}
+
+typedef int (*call_fn)(mock_call *c);
+
+static const call_fn calls[] = {
+    [MOCK_CALL_PAY] = mock_call_pay,
+    [MOCK_CALL_ORDERQUERY] = mock_call_orderquery,
+    [MOCK_CALL_REFUND] = mock_call_refund,
+    [MOCK_CALL_REFUNDQUERY] = mock_call_refundquery,
+    [MOCK_CALL_CANCEL] = mock_call_cancel,
+};
+
+/* Merchant and business rules, serialized: one lock, one transaction. */
+static void run_call(mock_call *c, const mock_agent *agent)
+{
+    mock_ctx *ctx = c->ctx;
+    mock_merchant m;
+    int rc;
+    pthread_mutex_lock(&ctx->lock);
+    if (mock_store_begin(ctx->store) != MOCK_STORE_OK) {
+        rc = -1;
+    } else {
+        rc = resolve_merchant(c, agent, &m);
+        if (rc == 0) {
+            c->merchant = &m;
+            c->now = mock_clock_merchant_now(ctx->clock, m.clock_offset);
+            rc = calls[c->rq->kind](c);
+        }
+        if (rc >= 0 && !c->nomem)
+            rc = mock_store_commit(ctx->store) == MOCK_STORE_OK ? 0 : -1;
+        else
+            mock_store_rollback(ctx->store);
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    if (rc < 0 || c->nomem) {
+        /* Nothing was written: the client must query to learn the outcome. */
+        upay_params *fresh = upay_params_new();
+        if (fresh) {
+            upay_params_free(c->resp);
+            c->resp = fresh;
+            c->nomem = 0;
+            mock_answer_status(c, "SUCCESS", 20006, "system error: outcome unknown, query again",
+                               "NEED_QUERY");
+        }
+    }
+}
+
+static void handle(mock_ctx *ctx, const char *http_method, const char *content_type,
+                   const char *body, size_t len, mock_reply *out, char call_name[16])
+{
+    if (!http_method || strcmp(http_method, "POST") != 0) {
+        mock_reply_error(out, 405, 20004, "only POST is allowed on /UnifiedPay/Gateway");
+        out->allow = "POST";
+        return;
+    }
+    if (!content_type_ok(content_type)) {
+        mock_reply_error(out, 415, 20004,
+                         "the body must be application/x-www-form-urlencoded");
+        return;
+    }
+    if (len > MOCK_BODY_MAX) {
+        mock_reply_error(out, 413, 20004, "the body is larger than 65536 bytes");
+        return;
+    }
+
+    upay_params *req = NULL;
+    upay_error err;
+    memset(&err, 0, sizeof err);
+    upay_code code = upay_form_parse(body ? body : "", body ? len : 0, MOCK_BODY_MAX, &req, &err);
+    if (code != UPAY_OK) {
+        char msg[320];
+        snprintf(msg, sizeof msg, "parameter error: malformed form body: %s",
+                 err.message[0] ? err.message : upay_strerror(code));
+        reply_unsigned(ctx, out, 20004, msg);
+        return;
+    }
+    const char *method = mock_request_get(req, "method");
+    if (method && strlen(method) < 16)
+        snprintf(call_name, 16, "%s", method);
+
+    const mock_agent *agent = mock_config_agent(ctx->config, mock_request_get(req, "agent_id"));
+    if (!agent) {
+        reply_unsigned(ctx, out, 20012, "agent error: unknown agent_id");
+        upay_params_free(req);
+        return;
+    }
+
+    mock_call c;
+    mock_request rq;
+    memset(&c, 0, sizeof c);
+    c.ctx = ctx;
+    c.rq = &rq;
+    c.resp = upay_params_new();
+    if (!c.resp) {
+        upay_params_free(req);
+        mock_reply_take(out, 500, NULL);
+        return;
+    }
+
+    upay_sign_type type = UPAY_SIGN_MD5;
+    char msg[200];
+    if (upay_sign_type_parse(mock_request_get(req, "sign_type"), &type) != UPAY_OK) {
+        mock_answer_status(&c, "FAIL", 20002, "signature error: unknown sign_type", NULL);
+    } else if ((type == UPAY_SIGN_MD5 && !agent->allow_md5)
+               || (type == UPAY_SIGN_HMAC_SHA256 && !agent->allow_hmac_sha256)) {
+        mock_answer_status(&c, "FAIL", 20002,
+                           "signature error: this agent does not accept that sign_type", NULL);
+        type = agent->allow_md5 ? UPAY_SIGN_MD5 : UPAY_SIGN_HMAC_SHA256;
+    } else if ((code = upay_sign_verify(req, agent->key, type)) != UPAY_OK) {
+        mock_answer_status(&c, "FAIL", 20002,
+                           code == UPAY_E_SIGN_MISSING ? "signature error: missing sign"
+                                                       : "signature error", NULL);
+    } else if (mock_request_check(req, &rq, msg, sizeof msg) != 0) {
+        char full[240];
+        snprintf(full, sizeof full, "parameter error: %s", msg);
+        mock_answer_status(&c, "FAIL", 20004, full, NULL);
+    } else if (ctx->config->min_version[0] && rq.version
+               && mock_version_compare(rq.version, ctx->config->min_version) < 0) {
+        char full[160];
+        snprintf(full, sizeof full, "version %.32s is older than the minimum %s", rq.version,
+                 ctx->config->min_version);
+        mock_answer_status(&c, "VER", 20004, full, NULL);
+    } else {
+        run_call(&c, agent);
+    }
+    reply_signed(ctx, out, c.resp, agent, type);
+    upay_params_free(c.resp);
+    upay_params_free(req);
+}
+
+void mock_gateway_handle(mock_ctx *ctx, const char *http_method, const char *content_type,
+                         const char *body, size_t len, mock_reply *out)
+{
+    char call_name[16] = "";
+    memset(out, 0, sizeof *out);
+    handle(ctx, http_method, content_type, body, len, out, call_name);
+    long long now = mock_clock_real_now(ctx->clock);
+    mock_journal_add(ctx->journal, now, call_name, body, body ? len : 0, out->status, out->body,
+                     out->len);
+}

@@ -1,0 +1,49 @@
+/*
+ * server/gateway.h - POST /UnifiedPay/Gateway as a pure function: no
+ * network, no CivetWeb. The HTTP adapter (server.c) and the fuzzer call
+ * mock_gateway_handle() with what arrived and send back what it answers.
+ *
+ * Order of checks (protocol rules): HTTP method and body; agent (20012,
+ * unsigned); signature (20002); parameters (20004, or VER); merchant
+ * (20005); then the call's business rules. The first failing check answers.
+ */
+#ifndef UPAY_MOCK_GATEWAY_H
+#define UPAY_MOCK_GATEWAY_H
+
+#include <stddef.h>
+
+#include "ctx.h"
+
+/* Largest request body accepted, in bytes (larger: HTTP 413). */
+#define MOCK_BODY_MAX 65536u
+
+typedef struct mock_reply {
+    int status;               /* HTTP status */
+    char *body;               /* NUL-terminated JSON, owned: mock_reply_free() */
+    size_t len;               /* strlen(body) */
+    const char *allow;        /* static value of an Allow header (405), or NULL */
+} mock_reply;
+
+/*
+ * Answer one gateway request. `http_method` and `content_type` may be NULL
+ * (treated as wrong); `body` may be NULL when `len` is 0 and need not be
+ * NUL-terminated. Never fails: `out` always receives a status and a JSON
+ * body (a static fallback when memory runs out). Records the exchange in
+ * the journal. Thread-safe.
+ */
+void mock_gateway_handle(mock_ctx *ctx, const char *http_method, const char *content_type,
+                         const char *body, size_t len, mock_reply *out);
+
+/*
+ * Fill `out` with HTTP `status` and the unsigned protocol error
+ * {"state":"FAIL","code":"<code>","msg":"<msg>"}. Used for HTTP-level errors.
+ */
+void mock_reply_error(mock_reply *out, int status, int code, const char *msg);
+
+/* Take ownership of `json` (malloc'ed) as the body of `out` with `status`. */
+void mock_reply_take(mock_reply *out, int status, char *json);
+
+/* Free the body. NULL is a no-op; the reply can be reused afterwards. */
+void mock_reply_free(mock_reply *reply);
+
+#endif /* UPAY_MOCK_GATEWAY_H */

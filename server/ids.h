@@ -1,0 +1,62 @@
+/*
+ * server/ids.h - the ids and nonces the mock hands out: 28-digit
+ * transaction_id / refund_id style numbers and 32-hex-digit nonce_str.
+ *
+ * A seeded generator (--seed) makes every id and nonce reproducible for the
+ * same sequence of requests; without a seed the generator starts from
+ * OpenSSL's RAND_bytes. Thread-safe (one small lock around the state).
+ *
+ * Ids are shaped PREFIX(10) + yyyyMMdd (GMT+8, merchant's clock) + random
+ * digits, like the API pages' examples. Random digits can collide: the
+ * store's unique indexes catch that and the caller draws again.
+ */
+#ifndef UPAY_MOCK_IDS_H
+#define UPAY_MOCK_IDS_H
+
+#include <stdint.h>
+
+/* Buffer sizes, NUL included. */
+#define MOCK_ID_SIZE 29         /* transaction_id, out_transaction_id, refund_id: 28 digits */
+#define MOCK_WALLET_REFUND_ID_SIZE 30  /* out_refund_id: 29 digits */
+#define MOCK_NONCE_SIZE 33      /* 32 lower-case hex digits */
+
+typedef struct mock_ids mock_ids;
+
+/*
+ * A generator seeded with `seed` when `has_seed` is nonzero, else from
+ * RAND_bytes. NULL when memory runs out or RAND_bytes fails.
+ */
+mock_ids *mock_ids_new(int has_seed, uint64_t seed);
+
+/* Free the generator. NULL is a no-op. */
+void mock_ids_free(mock_ids *ids);
+
+/*
+ * Mix `salt` into the state (deterministically). The mock mixes in the
+ * number of stored orders and refunds when it reopens a state file, so a
+ * seeded run after a restart does not replay the ids it already gave.
+ */
+void mock_ids_mix(mock_ids *ids, uint64_t salt);
+
+/* The next 64 random bits. */
+uint64_t mock_ids_next(mock_ids *ids);
+
+/* A fresh nonce_str: 32 lower-case hex digits. */
+void mock_ids_nonce(mock_ids *ids, char out[MOCK_NONCE_SIZE]);
+
+/* Kinds of ids, each with its own prefix. */
+typedef enum mock_id_kind {
+    MOCK_ID_TRANSACTION,        /* transaction_id: the gateway's trade number */
+    MOCK_ID_WALLET_TRADE,       /* out_transaction_id: the wallet's trade number */
+    MOCK_ID_REFUND,             /* refund_id: the gateway's refund number */
+    MOCK_ID_WALLET_REFUND       /* out_refund_id: the wallet's refund number (29 digits) */
+} mock_id_kind;
+
+/*
+ * A fresh id of `kind` for time `now` (seconds since the epoch; its GMT+8
+ * date is embedded). `out` must hold MOCK_WALLET_REFUND_ID_SIZE bytes for
+ * MOCK_ID_WALLET_REFUND and MOCK_ID_SIZE for the others.
+ */
+void mock_ids_make(mock_ids *ids, mock_id_kind kind, long long now, char *out);
+
+#endif /* UPAY_MOCK_IDS_H */

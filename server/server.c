@@ -1,0 +1,399 @@
+/*
+ * server/server.c - mock_server_start/stop (see mock.h): CivetWeb setup and
+ * thin request handlers that read the body, call the pure handlers
+ * (gateway.c, admin.c) and write their answer. Nothing keeps an
+ * mg_connection after its handler returns.
+ *
+ * CivetWeb serves one connection per worker thread, so the pool and the
+ * timeouts decide whether idle or slow clients can lock honest ones out:
+ * see the settings below and docs/mock.md.
+ */
+#include "mock.h"
+
+#include <civetweb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "admin.h"
+#include "ctx.h"
+#include "gateway.h"
+
+/* CivetWeb settings; documented in docs/mock.md ("Connections and timeouts"). */
+#define MOCK_NUM_THREADS "64"          /* workers = connections served at once */
+#define MOCK_REQUEST_TIMEOUT_MS "5000" /* a request must arrive within 5 s */
+#define MOCK_KEEP_ALIVE_MS "2000"      /* an idle keep-alive connection is dropped after 2 s */
+#define MOCK_LISTEN_BACKLOG "1024"
+#define MOCK_CONNECTION_QUEUE "1024"   /* accepted connections waiting for a worker */
+
+struct mock_server {
+    struct mg_context *mg;
+    mock_ctx *ctx;
+    int port;
+    int quiet;
+    char url[96];
+    char *admin_token;
+    char pem_path[64];         /* combined key+certificate file for CivetWeb, or "" */
+};
+
+static void send_reply(struct mg_connection *conn, const mock_reply *reply, int close_after)
+{
+    mg_response_header_start(conn, reply->status);
+    mg_response_header_add(conn, "Content-Type", "application/json; charset=utf-8", -1);
+    char length[24];
+    snprintf(length, sizeof length, "%zu", reply->len);
+    mg_response_header_add(conn, "Content-Length", length, -1);
+    mg_response_header_add(conn, "Cache-Control", "no-store", -1);
+    if (reply->allow)
+        mg_response_header_add(conn, "Allow", reply->allow, -1);
+    if (close_after)
+        mg_response_header_add(conn, "Connection", "close", -1);
+    mg_response_header_send(conn);
+    mg_write(conn, reply->body, reply->len);
+}
+
+/*
+ * Read the request body, at most `max` bytes. Returns the body (malloc'ed,
+ * NUL-terminated, maybe empty) with its length in *len; *too_large is set
+ * when it is longer than `max`. NULL when memory runs out.
+ */
+static char *read_body(struct mg_connection *conn, size_t max, size_t *len, int *too_large)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    *len = 0;
+    *too_large = 0;
+    if (ri->content_length > (long long)max) {
+        *too_large = 1;
+        return calloc(1, 1);
+    }
+    size_t cap = ri->content_length >= 0 ? (size_t)ri->content_length + 1 : 4096;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (*len + 1 >= cap) {
+            if (cap > max + 1) {
+                *too_large = 1;
+                break;
+            }
+            char *bigger = realloc(buf, cap * 2);
+            if (!bigger) {
+                free(buf);
+                return NULL;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        int got = mg_read(conn, buf + *len, cap - 1 - *len);
+        if (got <= 0)
+            break;
+        *len += (size_t)got;
+        if (*len > max) {
+            *too_large = 1;
+            break;
+        }
+    }
+    if (buf)
+        buf[*len] = '\0';
+    return buf;
+}
+
+static int gateway_handler(struct mg_connection *conn, void *user)
+{
+    mock_server *server = user;
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    mock_reply reply;
+    memset(&reply, 0, sizeof reply);
+    if (!ri->local_uri || strcmp(ri->local_uri, "/UnifiedPay/Gateway") != 0) {
+        mock_reply_error(&reply, 404, 20004, "no such path: the gateway is POST /UnifiedPay/Gateway");
+        send_reply(conn, &reply, 0);
+        mock_reply_free(&reply);
+        return reply.status;
+    }
+    size_t len = 0;
+    int too_large = 0;
+    char *body = read_body(conn, MOCK_BODY_MAX, &len, &too_large);
+    if (!body) {
+        mock_reply_take(&reply, 500, NULL);
+        send_reply(conn, &reply, 1);
+        return 500;
+    }
+    if (too_large)
+        mock_reply_error(&reply, 413, 20004, "the body is larger than 65536 bytes");
+    else
+        mock_gateway_handle(server->ctx, ri->request_method,
+                            mg_get_header(conn, "Content-Type"), body, len, &reply);
+    int status = reply.status;
+    send_reply(conn, &reply, too_large);
+    mock_reply_free(&reply);
+    free(body);
+    return status;
+}
+
+static int is_loopback(const char *addr)
+{
+    return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
+}
+
+/* Constant-time comparison of a presented token with the configured one. */
+static int token_matches(const char *given, const char *want)
+{
+    size_t gl = strlen(given), wl = strlen(want);
+    unsigned diff = (unsigned)(gl ^ wl);
+    for (size_t i = 0; i < wl; i++)
+        diff |= (unsigned char)want[i] ^ (unsigned char)(i < gl ? given[i] : 0);
+    return diff == 0;
+}
+
+static int admin_allowed(const mock_server *server, struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    if (!server->admin_token)
+        return is_loopback(ri->remote_addr);
+    const char *auth = mg_get_header(conn, "Authorization");
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0 && token_matches(auth + 7, server->admin_token))
+        return 1;
+    const char *alt = mg_get_header(conn, "X-Upay-Admin-Token");
+    return alt && token_matches(alt, server->admin_token);
+}
+
+static int admin_handler(struct mg_connection *conn, void *user)
+{
+    mock_server *server = user;
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    mock_reply reply;
+    memset(&reply, 0, sizeof reply);
+    if (!admin_allowed(server, conn)) {
+        mock_reply_take(&reply, server->admin_token ? 401 : 403,
+                        strdup(server->admin_token
+                                   ? "{\"error\":\"admin token required (Authorization: Bearer T)\"}"
+                                   : "{\"error\":\"the admin API answers loopback clients only\"}"));
+        send_reply(conn, &reply, 0);
+        mock_reply_free(&reply);
+        return 403;
+    }
+    size_t len = 0;
+    int too_large = 0;
+    char *body = read_body(conn, MOCK_BODY_MAX, &len, &too_large);
+    if (!body || too_large) {
+        mock_reply_take(&reply, body ? 413 : 500,
+                        strdup("{\"error\":\"the body is too large\"}"));
+        send_reply(conn, &reply, 1);
+        mock_reply_free(&reply);
+        free(body);
+        return 413;
+    }
+    mock_admin_handle(server->ctx, ri->request_method, ri->local_uri, ri->query_string, body, len,
+                      &reply);
+    int status = reply.status;
+    send_reply(conn, &reply, 0);
+    mock_reply_free(&reply);
+    free(body);
+    return status;
+}
+
+static int other_handler(struct mg_connection *conn, void *user)
+{
+    (void)user;
+    mock_reply reply;
+    memset(&reply, 0, sizeof reply);
+    mock_reply_error(&reply, 404, 20004, "no such path: the gateway is POST /UnifiedPay/Gateway");
+    send_reply(conn, &reply, 0);
+    mock_reply_free(&reply);
+    return 404;
+}
+
+static int log_message(const struct mg_connection *conn, const char *message)
+{
+    (void)message;
+    const struct mg_context *mg = mg_get_context(conn);
+    const mock_server *server = mg ? mg_get_user_data(mg) : NULL;
+    return server && server->quiet ? 1 : 0;
+}
+
+/* Split "HOST:PORT" (or "PORT") into host and port; -1 when malformed. */
+static int parse_listen(const char *listen, char *host, size_t hostlen, int *port)
+{
+    const char *colon = strrchr(listen, ':');
+    const char *port_text = colon ? colon + 1 : listen;
+    size_t hl = colon ? (size_t)(colon - listen) : 0;
+    if (colon && (hl == 0 || hl >= hostlen))
+        return -1;
+    if (!*port_text || strlen(port_text) > 5)
+        return -1;
+    long p = 0;
+    for (const char *c = port_text; *c; c++) {
+        if (*c < '0' || *c > '9')
+            return -1;
+        p = p * 10 + (*c - '0');
+    }
+    if (p > 65535)
+        return -1;
+    if (colon) {
+        memcpy(host, listen, hl);
+        host[hl] = '\0';
+    } else {
+        snprintf(host, hostlen, "127.0.0.1");
+    }
+    if (strchr(host, ':') || strchr(host, ','))
+        return -1;
+    *port = (int)p;
+    return 0;
+}
+
+/* CivetWeb wants key and certificate in one PEM file: concatenate them. */
+static int combine_pem(mock_server *server, const char *cert, const char *key, char *err,
+                       size_t errlen)
+{
+    snprintf(server->pem_path, sizeof server->pem_path, "/tmp/upay-mock-tls-XXXXXX");
+    int fd = mkstemp(server->pem_path);
+    if (fd < 0) {
+        server->pem_path[0] = '\0';
+        snprintf(err, errlen, "cannot create a temporary file for the TLS key");
+        return -1;
+    }
+    FILE *out = fdopen(fd, "w");
+    const char *files[2] = { key, cert };
+    int ok = out != NULL;
+    for (int i = 0; ok && i < 2; i++) {
+        FILE *in = fopen(files[i], "rb");
+        if (!in) {
+            snprintf(err, errlen, "cannot read %s", files[i]);
+            ok = 0;
+            break;
+        }
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+            if (fwrite(buf, 1, n, out) != n)
+                ok = 0;
+        fputc('\n', out);
+        fclose(in);
+    }
+    if (out ? fclose(out) != 0 : close(fd) != 0)
+        ok = 0;
+    if (!ok && !err[0])
+        snprintf(err, errlen, "cannot write the combined TLS file");
+    return ok ? 0 : -1;
+}
+
+mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t errlen)
+{
+    static const mock_options defaults;
+    char scratch[256];
+    if (!errbuf || errlen == 0) {
+        errbuf = scratch;
+        errlen = sizeof scratch;
+    }
+    errbuf[0] = '\0';
+    if (!opts)
+        opts = &defaults;
+
+    char host[64];
+    int port = 0;
+    const char *listen = opts->listen ? opts->listen : "127.0.0.1:8080";
+    if (parse_listen(listen, host, sizeof host, &port) != 0) {
+        snprintf(errbuf, errlen, "--listen wants HOST:PORT (IPv4), not \"%s\"", listen);
+        return NULL;
+    }
+    int tls = opts->tls_cert || opts->tls_key;
+    if (tls && !(opts->tls_cert && opts->tls_key)) {
+        snprintf(errbuf, errlen, "TLS needs both --tls-cert and --tls-key");
+        return NULL;
+    }
+    if (tls && !mg_check_feature(MG_FEATURES_TLS)) {
+        snprintf(errbuf, errlen, "this CivetWeb was built without TLS: cannot serve HTTPS");
+        return NULL;
+    }
+
+    mock_server *server = calloc(1, sizeof *server);
+    if (!server) {
+        snprintf(errbuf, errlen, "out of memory");
+        return NULL;
+    }
+    server->quiet = opts->quiet;
+    if (opts->admin_token && *opts->admin_token) {
+        server->admin_token = strdup(opts->admin_token);
+        if (!server->admin_token) {
+            snprintf(errbuf, errlen, "out of memory");
+            goto fail;
+        }
+    }
+    server->ctx = mock_ctx_new(opts, errbuf, errlen);
+    if (!server->ctx)
+        goto fail;
+    if (tls && combine_pem(server, opts->tls_cert, opts->tls_key, errbuf, errlen) != 0)
+        goto fail;
+
+    mg_init_library(tls ? MG_FEATURES_TLS : 0);
+    char ports[96];
+    snprintf(ports, sizeof ports, "%s:%d%s", host, port, tls ? "s" : "");
+    const char *options[] = {
+        "listening_ports", ports,
+        "num_threads", MOCK_NUM_THREADS,
+        "request_timeout_ms", MOCK_REQUEST_TIMEOUT_MS,
+        "enable_keep_alive", "yes",
+        "keep_alive_timeout_ms", MOCK_KEEP_ALIVE_MS,
+        "tcp_nodelay", "1",
+        "listen_backlog", MOCK_LISTEN_BACKLOG,
+        "connection_queue", MOCK_CONNECTION_QUEUE,
+        tls ? "ssl_certificate" : NULL, tls ? server->pem_path : NULL,
+        tls ? "ssl_protocol_version" : NULL, tls ? "4" : NULL,
+        NULL, NULL
+    };
+    struct mg_callbacks callbacks;
+    memset(&callbacks, 0, sizeof callbacks);
+    callbacks.log_message = log_message;
+    server->mg = mg_start(&callbacks, server, options);
+    if (server->pem_path[0]) {
+        /* CivetWeb has read the key: do not leave it lying around. */
+        unlink(server->pem_path);
+        server->pem_path[0] = '\0';
+    }
+    if (!server->mg) {
+        snprintf(errbuf, errlen, "cannot listen on %s%s (address in use, or a bad TLS key)",
+                 listen, tls ? " with TLS" : "");
+        goto fail;
+    }
+    mg_set_request_handler(server->mg, "/UnifiedPay/Gateway", gateway_handler, server);
+    mg_set_request_handler(server->mg, "/mock/", admin_handler, server);
+    mg_set_request_handler(server->mg, "/", other_handler, server);
+
+    struct mg_server_port bound[4];
+    memset(bound, 0, sizeof bound);
+    int n = mg_get_server_ports(server->mg, 4, bound);
+    if (n < 1) {
+        snprintf(errbuf, errlen, "cannot learn the bound port");
+        goto fail;
+    }
+    server->port = bound[0].port;
+    snprintf(server->url, sizeof server->url, "%s://%s:%d", tls ? "https" : "http", host,
+             server->port);
+    return server;
+fail:
+    mock_server_stop(server);
+    return NULL;
+}
+
+int mock_server_port(const mock_server *server)
+{
+    return server ? server->port : 0;
+}
+
+const char *mock_server_url(const mock_server *server)
+{
+    return server ? server->url : "";
+}
+
+void mock_server_stop(mock_server *server)
+{
+    if (!server)
+        return;
+    if (server->mg)
+        mg_stop(server->mg);
+    if (server->pem_path[0])
+        unlink(server->pem_path);
+    mock_ctx_free(server->ctx);
+    free(server->admin_token);
+    free(server);
+}
