@@ -4,7 +4,6 @@
 #include "expect.h"
 
 #include <errno.h>
-#include <math.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,7 +295,7 @@ static int operand(const cJSON *v, suite_tpl_env *env, char **out, suite_buf *er
 {
     if (cJSON_IsNumber(v)) {
         *out = suite_strfmt("%.0f", v->valuedouble);
-        if (v->valuedouble != floor(v->valuedouble)) {
+        if (v->valuedouble != (double)(long long)v->valuedouble) {
             free(*out);
             *out = suite_strfmt("%g", v->valuedouble);
         }

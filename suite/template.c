@@ -50,6 +50,9 @@ int suite_make_code(const char *wallet, const char *suffix, unsigned long long *
         out[i] = (char)('0' + suite_rand_next(rng) % 10);
     if (slen)
         memcpy(out + len - slen, suffix, slen);
+    else
+        /* Mock personas are selected by endings 9xxx: keep plain codes clear of them. */
+        out[len - 4] = (char)('0' + suite_rand_next(rng) % 9);
     out[len] = '\0';
     return 0;
 }
