@@ -8,8 +8,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
+
+/* Keep the Allow header (405 answers must carry it). */
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    suite_http_response *out = userdata;
+    size_t n = size * nmemb;
+    if (n > 6 && strncasecmp(ptr, "Allow:", 6) == 0) {
+        size_t start = 6, end = n;
+        while (start < n && (ptr[start] == ' ' || ptr[start] == '\t'))
+            start++;
+        while (end > start && (ptr[end - 1] == '\r' || ptr[end - 1] == '\n' || ptr[end - 1] == ' '))
+            end--;
+        snprintf(out->allow, sizeof out->allow, "%.*s", (int)(end - start), ptr + start);
+    }
+    return n;
+}
 
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
@@ -54,6 +71,8 @@ int suite_http(const suite_http_request *req, suite_http_response *out)
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
     if (req->insecure) {
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -66,8 +85,12 @@ int suite_http(const suite_http_request *req, suite_http_response *out)
     if (req->method && strcmp(req->method, req->body ? "POST" : "GET") != 0)
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
     CURLcode rc = curl_easy_perform(c);
-    if (rc == CURLE_OK)
+    if (rc == CURLE_OK) {
+        char *ct = NULL;
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+        if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
+            snprintf(out->content_type, sizeof out->content_type, "%s", ct);
+    }
     else
         snprintf(out->error, sizeof out->error, "%s", curl_easy_strerror(rc));
     curl_slist_free_all(headers);

@@ -13,6 +13,8 @@ typedef struct suite_http_response {
     char *body;       /* owned, NUL-terminated ("" when none) */
     size_t len;
     char error[256];  /* transport error sentence; "" on success */
+    char content_type[128]; /* Content-Type of the answer; "" when none */
+    char allow[64];   /* Allow header of the answer; "" when none */
 } suite_http_response;
 
 /* Options of one exchange (zero-initialise; all optional). */

@@ -187,7 +187,7 @@ static int check_raw(const cJSON *raw, const char *what, suite_buf *err)
 {
     static const char *const keys[] = {
         "method", "params", "base", "drop", "sign", "key", "sign_type", "body",
-        "content_type", "http_method", "path", NULL,
+        "content_type", "http_method", "path", "pad_to", NULL,
     };
     if (!cJSON_IsObject(raw)) {
         suite_buf_printf(err, "%s: \"raw\" must be an object", what);
@@ -233,10 +233,10 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, suite_st
                       suite_buf *err)
 {
     static const char *const common[] = {"title", "repeat", "expect", "capture"};
-    static const char *const call_keys[] = {"call", "params", "title", "repeat", "expect",
+    static const char *const call_keys[] = {"call", "params", "as", "title", "repeat", "expect",
                                             "capture", NULL};
     static const char *const raw_keys[] = {"raw", "title", "repeat", "expect", "capture", NULL};
-    static const char *const flow_keys[] = {"flow", "params", "options", "title", "repeat",
+    static const char *const flow_keys[] = {"flow", "params", "options", "as", "title", "repeat",
                                             "expect", "capture", NULL};
     static const char *const mock_keys[] = {"mock", "advance_seconds", "title", "repeat",
                                             "expect", "capture", NULL};
@@ -328,6 +328,16 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, suite_st
             return -1;
         }
         break;
+    }
+    const cJSON *as = cJSON_GetObjectItemCaseSensitive(st, "as");
+    if (as) {
+        static const char *const as_keys[] = {"agent_id", "key", "sign_type", NULL};
+        if (!cJSON_IsObject(as) || only_keys(as, as_keys, what, err) != 0 ||
+            check_params(as, what, err) != 0) {
+            if (!err->len)
+                suite_buf_printf(err, "%s: \"as\" must be an object of agent_id, key, sign_type", what);
+            return -1;
+        }
     }
     const cJSON *rep = cJSON_GetObjectItemCaseSensitive(st, "repeat");
     if (rep) {

@@ -135,6 +135,45 @@ static char *redact_sign_string(char *s)
     return copy;
 }
 
+/*
+ * The client of a step: the worker's, or a temporary one when the step says
+ * "as": {"agent_id", "key", "sign_type"} (another agent, a wrong key, HMAC).
+ */
+static int step_client(suite_ctx *ctx, const suite_step *step, upay_client **tmp,
+                       upay_client **use, suite_buf *err)
+{
+    const cJSON *as = GET(step->spec, "as");
+    *tmp = NULL;
+    *use = ctx->client;
+    if (!as)
+        return 0;
+    int rc = 0;
+    char *agent = expand_str(ctx, GET(as, "agent_id"), &rc, err);
+    char *key = rc == 0 ? expand_str(ctx, GET(as, "key"), &rc, err) : NULL;
+    char *type = rc == 0 ? expand_str(ctx, GET(as, "sign_type"), &rc, err) : NULL;
+    upay_sign_type st = UPAY_SIGN_MD5;
+    upay_client *c = rc == 0 ? upay_client_new() : NULL;
+    if (rc == 0 && (!c || upay_client_set_url(c, ctx->cfg->target->gateway_url) != UPAY_OK ||
+                    upay_client_set_agent(c, agent ? agent : ctx->cfg->agent_id) != UPAY_OK ||
+                    upay_client_set_key(c, key ? key : ctx->cfg->key) != UPAY_OK ||
+                    upay_client_set_insecure(c, ctx->cfg->target->insecure) != UPAY_OK ||
+                    upay_sign_type_parse(type, &st) != UPAY_OK ||
+                    upay_client_set_sign_type(c, st) != UPAY_OK)) {
+        suite_buf_puts(err, "\"as\": cannot configure a client with these settings");
+        rc = -1;
+    }
+    free(agent);
+    free(key);
+    free(type);
+    if (rc != 0) {
+        upay_client_free(c);
+        return rc;
+    }
+    *tmp = c;
+    *use = c;
+    return 0;
+}
+
 /* ---- call ---- */
 
 static int add_result_fields(upay_params *view, const upay_result *res, upay_code code)
@@ -170,11 +209,17 @@ static int exec_call(suite_ctx *ctx, const suite_step *step, suite_step_result *
         upay_params_free(p);
         return rc;
     }
+    upay_client *tmp = NULL, *client = NULL;
+    if ((rc = step_client(ctx, step, &tmp, &client, err)) != 0) {
+        upay_params_free(p);
+        return rc;
+    }
     upay_result *res = NULL;
     upay_error uerr;
     memset(&uerr, 0, sizeof uerr);
-    upay_code code = upay_call(ctx->client, method, p, 0, &res, &uerr);
+    upay_code code = upay_call(client, method, p, 0, &res, &uerr);
     upay_params_free(p);
+    upay_client_free(tmp);
     if (!res) {
         suite_buf_printf(err, "upay_call(%s) sent nothing: %s: %s", method, suite_code_name(code),
                          uerr.message);
@@ -259,6 +304,22 @@ static int exec_raw(suite_ctx *ctx, const suite_step *step, suite_step_result *o
         rc = -1;
         goto done;
     }
+    const cJSON *pad = GET(raw, "pad_to");
+    if (cJSON_IsNumber(pad) && (double)strlen(form) + 5 < pad->valuedouble) {
+        size_t want = (size_t)pad->valuedouble, have = strlen(form);
+        char *bigger = malloc(want + 1);
+        if (!bigger) {
+            suite_buf_puts(err, "out of memory");
+            rc = -1;
+            goto done;
+        }
+        memcpy(bigger, form, have);
+        memcpy(bigger + have, "&pad=", 5);
+        memset(bigger + have + 5, 'x', want - have - 5);
+        bigger[want] = '\0';
+        upay_free(form);
+        form = bigger;
+    }
     out->url = path ? suite_strfmt("%s%s", cfg->target->base_url, path)
                     : suite_strdup(cfg->target->gateway_url);
     out->request = suite_strdup(form);
@@ -281,21 +342,24 @@ static int exec_raw(suite_ctx *ctx, const suite_step *step, suite_step_result *o
         view = upay_params_new();
     out->view = view;
     if (view) {
+        /* Verify before the pseudo fields join the view. */
+        const char *verified = "0";
+        if (upay_params_get(view, "sign")) {
+            upay_sign_type rtype = UPAY_SIGN_MD5;
+            upay_sign_type_parse(upay_params_get(p, "sign_type"), &rtype);
+            if (upay_response_verify(view, sign_key, rtype) == UPAY_OK)
+                verified = "1";
+        }
         int json = res.len > 0 && upay_params_count(view) > 0;
+        upay_params_set(view, "_verified", verified);
         set_num(view, "_http_status", res.status);
         upay_params_set(view, "_json", json ? "1" : "0");
         upay_params_set(view, "_body", res.body);
+        upay_params_set(view, "_content_type", res.content_type);
+        if (res.allow[0])
+            upay_params_set(view, "_allow", res.allow);
         if (sent != 0)
             upay_params_set(view, "_error", res.error);
-        const char *sign = upay_params_get(view, "sign");
-        if (sign) {
-            upay_sign_type rtype = UPAY_SIGN_MD5;
-            upay_sign_type_parse(upay_params_get(p, "sign_type"), &rtype);
-            upay_params_set(view, "_verified",
-                            upay_response_verify(view, cfg->key, rtype) == UPAY_OK ? "1" : "0");
-        } else {
-            upay_params_set(view, "_verified", "0");
-        }
     }
     suite_http_response_free(&res);
     if (!view) {
@@ -475,6 +539,13 @@ static int exec_flow(suite_ctx *ctx, const suite_step *step, suite_step_result *
     fo.sleep_userdata = ctx;
     unsigned long long slept_before = ctx->slept;
 
+    upay_client *tmp = NULL, *client = NULL;
+    if ((rc = step_client(ctx, step, &tmp, &client, err)) != 0) {
+        upay_params_free(p);
+        upay_params_free(opt);
+        upay_params_free(extra);
+        return rc;
+    }
     upay_flow_report *rep = NULL;
     upay_error uerr;
     memset(&uerr, 0, sizeof uerr);
@@ -489,7 +560,7 @@ static int exec_flow(suite_ctx *ctx, const suite_step *step, suite_step_result *
             .op_device_id = take(p, "op_device_id"), .goods_tag = take(p, "goods_tag"),
             .extra = upay_params_count(extra) ? extra : NULL,
         };
-        code = upay_barcode_pay(ctx->client, &r, &fo, &rep, &uerr);
+        code = upay_barcode_pay(client, &r, &fo, &rep, &uerr);
     } else {
         const char *scene = take(p, "scene");
         upay_refund_request r = {
@@ -500,11 +571,12 @@ static int exec_flow(suite_ctx *ctx, const suite_step *step, suite_step_result *
             .scene = scene ? atoi(scene) : 0,
             .extra = upay_params_count(extra) ? extra : NULL,
         };
-        code = upay_refund_with_retry(ctx->client, &r, &fo, &rep, &uerr);
+        code = upay_refund_with_retry(client, &r, &fo, &rep, &uerr);
     }
     upay_params_free(p);
     upay_params_free(opt);
     upay_params_free(extra);
+    upay_client_free(tmp);
     if (!rep) {
         suite_buf_printf(err, "flow %s did not run: %s: %s", which, suite_code_name(code),
                          uerr.message);
