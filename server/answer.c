@@ -134,7 +134,7 @@ void mock_answer_orderquery(mock_call *c, const mock_order *o)
 
 mock_store_rc mock_call_settle_order(mock_call *c, mock_order *o)
 {
-    if (!mock_trade_settle(o, c->now))
+    if (!mock_trade_settle(o, mock_persona_of(o->auth_code), c->now))
         return MOCK_STORE_OK;
     return mock_store_order_update(c->ctx->store, o);
 }

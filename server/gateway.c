@@ -47,18 +47,28 @@ static char *own(char *upay_string)
     return copy;
 }
 
-void mock_reply_error(mock_reply *out, int status, int code, const char *msg)
+void mock_reply_error(mock_reply *out, int status, const char *msg)
 {
     upay_params *p = upay_params_new();
     char *json = NULL;
+    if (p && upay_params_set(p, "error", msg) == UPAY_OK)
+        (void)upay_response_encode(p, &json);
+    upay_params_free(p);
+    mock_reply_take(out, status, own(json));
+}
+
+void mock_reply_unsigned(mock_reply *out, int code, const char *msg)
+{
+    upay_params *p = upay_params_new();
     char code_text[16];
+    char *json = NULL;
     snprintf(code_text, sizeof code_text, "%d", code);
     if (p && upay_params_set(p, "state", "FAIL") == UPAY_OK
         && upay_params_set(p, "code", code_text) == UPAY_OK
         && upay_params_set(p, "msg", msg) == UPAY_OK)
         (void)upay_response_encode(p, &json);
     upay_params_free(p);
-    mock_reply_take(out, status, own(json));
+    mock_reply_take(out, 200, own(json));
 }
 
 static int content_type_ok(const char *ct)
@@ -83,23 +93,6 @@ static void reply_signed(mock_ctx *ctx, mock_reply *out, upay_params *resp, cons
     mock_ids_nonce(ctx->ids, nonce);
     if (upay_params_set(resp, "nonce_str", nonce) == UPAY_OK)
         (void)upay_response_build(resp, agent->key, type, &json);
-    mock_reply_take(out, 200, own(json));
-}
-
-static void reply_unsigned(mock_ctx *ctx, mock_reply *out, int code, const char *msg)
-{
-    upay_params *p = upay_params_new();
-    char nonce[MOCK_NONCE_SIZE];
-    char code_text[16];
-    char *json = NULL;
-    mock_ids_nonce(ctx->ids, nonce);
-    snprintf(code_text, sizeof code_text, "%d", code);
-    if (p && upay_params_set(p, "state", "FAIL") == UPAY_OK
-        && upay_params_set(p, "code", code_text) == UPAY_OK
-        && upay_params_set(p, "msg", msg) == UPAY_OK
-        && upay_params_set(p, "nonce_str", nonce) == UPAY_OK)
-        (void)upay_response_encode(p, &json);
-    upay_params_free(p);
     mock_reply_take(out, 200, own(json));
 }
 
@@ -184,17 +177,17 @@ static void handle(mock_ctx *ctx, const char *http_method, const char *content_t
                    const char *body, size_t len, mock_reply *out, char call_name[16])
 {
     if (!http_method || strcmp(http_method, "POST") != 0) {
-        mock_reply_error(out, 405, 20004, "only POST is allowed on /UnifiedPay/Gateway");
+        mock_reply_error(out, 405, "only POST is allowed on /UnifiedPay/Gateway");
         out->allow = "POST";
         return;
     }
     if (!content_type_ok(content_type)) {
-        mock_reply_error(out, 415, 20004,
-                         "the body must be application/x-www-form-urlencoded");
+        mock_reply_unsigned(out, 20004,
+                            "parameter error: the body must be application/x-www-form-urlencoded");
         return;
     }
     if (len > MOCK_BODY_MAX) {
-        mock_reply_error(out, 413, 20004, "the body is larger than 65536 bytes");
+        mock_reply_unsigned(out, 20004, "parameter error: the body is larger than 65536 bytes");
         return;
     }
 
@@ -206,7 +199,7 @@ static void handle(mock_ctx *ctx, const char *http_method, const char *content_t
         char msg[320];
         snprintf(msg, sizeof msg, "parameter error: malformed form body: %s",
                  err.message[0] ? err.message : upay_strerror(code));
-        reply_unsigned(ctx, out, 20004, msg);
+        mock_reply_unsigned(out, 20004, msg);
         return;
     }
     const char *method = mock_request_get(req, "method");
@@ -215,7 +208,7 @@ static void handle(mock_ctx *ctx, const char *http_method, const char *content_t
 
     const mock_agent *agent = mock_config_agent(ctx->config, mock_request_get(req, "agent_id"));
     if (!agent) {
-        reply_unsigned(ctx, out, 20012, "agent error: unknown agent_id");
+        mock_reply_unsigned(out, 20012, "agent error: unknown agent_id");
         upay_params_free(req);
         return;
     }
@@ -233,6 +226,7 @@ static void handle(mock_ctx *ctx, const char *http_method, const char *content_t
     }
 
     upay_sign_type type = UPAY_SIGN_MD5;
+    const char *version = mock_request_get(req, "version");
     char msg[200];
     if (upay_sign_type_parse(mock_request_get(req, "sign_type"), &type) != UPAY_OK) {
         mock_answer_status(&c, "FAIL", 20002, "signature error: unknown sign_type", NULL);
@@ -240,21 +234,21 @@ static void handle(mock_ctx *ctx, const char *http_method, const char *content_t
                || (type == UPAY_SIGN_HMAC_SHA256 && !agent->allow_hmac_sha256)) {
         mock_answer_status(&c, "FAIL", 20002,
                            "signature error: this agent does not accept that sign_type", NULL);
-        type = agent->allow_md5 ? UPAY_SIGN_MD5 : UPAY_SIGN_HMAC_SHA256;
+        type = UPAY_SIGN_MD5;   /* a refused sign_type is answered with MD5 */
     } else if ((code = upay_sign_verify(req, agent->key, type)) != UPAY_OK) {
         mock_answer_status(&c, "FAIL", 20002,
                            code == UPAY_E_SIGN_MISSING ? "signature error: missing sign"
                                                        : "signature error", NULL);
+    } else if (ctx->config->min_version[0] && version
+               && mock_version_compare(version, ctx->config->min_version) < 0) {
+        char full[160];
+        snprintf(full, sizeof full, "version %.32s is older than the minimum %s", version,
+                 ctx->config->min_version);
+        mock_answer_status(&c, "VER", 20004, full, NULL);
     } else if (mock_request_check(req, &rq, msg, sizeof msg) != 0) {
         char full[240];
         snprintf(full, sizeof full, "parameter error: %s", msg);
         mock_answer_status(&c, "FAIL", 20004, full, NULL);
-    } else if (ctx->config->min_version[0] && rq.version
-               && mock_version_compare(rq.version, ctx->config->min_version) < 0) {
-        char full[160];
-        snprintf(full, sizeof full, "version %.32s is older than the minimum %s", rq.version,
-                 ctx->config->min_version);
-        mock_answer_status(&c, "VER", 20004, full, NULL);
     } else {
         run_call(&c, agent);
     }

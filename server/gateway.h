@@ -3,9 +3,11 @@
  * network, no CivetWeb. The HTTP adapter (server.c) and the fuzzer call
  * mock_gateway_handle() with what arrived and send back what it answers.
  *
- * Order of checks (protocol rules): HTTP method and body; agent (20012,
- * unsigned); signature (20002); parameters (20004, or VER); merchant
- * (20005); then the call's business rules. The first failing check answers.
+ * Order of checks (docs/protocol.md, section 7): HTTP method; body (content
+ * type, size, form syntax: 20004 unsigned); agent (20012, unsigned);
+ * signature (20002); version (VER, only with a configured minimum);
+ * parameters (20004); merchant (20005); then the call's business rules.
+ * The first failing check answers.
  */
 #ifndef UPAY_MOCK_GATEWAY_H
 #define UPAY_MOCK_GATEWAY_H
@@ -14,7 +16,7 @@
 
 #include "ctx.h"
 
-/* Largest request body accepted, in bytes (larger: HTTP 413). */
+/* Largest request body accepted, in bytes (larger: FAIL 20004, unsigned). */
 #define MOCK_BODY_MAX 65536u
 
 typedef struct mock_reply {
@@ -35,10 +37,16 @@ void mock_gateway_handle(mock_ctx *ctx, const char *http_method, const char *con
                          const char *body, size_t len, mock_reply *out);
 
 /*
- * Fill `out` with HTTP `status` and the unsigned protocol error
- * {"state":"FAIL","code":"<code>","msg":"<msg>"}. Used for HTTP-level errors.
+ * Fill `out` with HTTP `status` and {"error":"<msg>"}: an HTTP-level error
+ * (405, 404, 500...) that carries no protocol answer.
  */
-void mock_reply_error(mock_reply *out, int status, int code, const char *msg);
+void mock_reply_error(mock_reply *out, int status, const char *msg);
+
+/*
+ * Fill `out` with HTTP 200 and the unsigned protocol answer
+ * {"state":"FAIL","code":"<code>","msg":"<msg>"} (bad body, unknown agent).
+ */
+void mock_reply_unsigned(mock_reply *out, int code, const char *msg);
 
 /* Take ownership of `json` (malloc'ed) as the body of `out` with `status`. */
 void mock_reply_take(mock_reply *out, int status, char *json);

@@ -120,15 +120,15 @@ static void gmt8_date(long long now, char out[9])
     out[8] = '\0';
 }
 
-void mock_ids_make(mock_ids *ids, mock_id_kind kind, long long now, char *out)
+void mock_ids_make(mock_ids *ids, mock_id_kind kind, long long now, char out[MOCK_ID_SIZE])
 {
     const char *prefix;
-    int random_digits = 10;
+    const int random_digits = 10;
     switch (kind) {
     case MOCK_ID_TRANSACTION: prefix = "7551000001"; break;
     case MOCK_ID_WALLET_TRADE: prefix = "4200000001"; break;
     case MOCK_ID_REFUND: prefix = "7552000001"; break;
-    case MOCK_ID_WALLET_REFUND: prefix = "5000020330"; random_digits = 11; break;
+    case MOCK_ID_WALLET_REFUND: prefix = "5000020330"; break;
     default: prefix = "7550000000"; break;
     }
     char date[9];
@@ -136,7 +136,7 @@ void mock_ids_make(mock_ids *ids, mock_id_kind kind, long long now, char *out)
     uint64_t r = mock_ids_next(ids);
     memcpy(out, prefix, 10);
     memcpy(out + 10, date, 8);
-    /* 11 decimal digits take 37 bits; the remainder bias is negligible. */
+    /* 10 decimal digits take 34 bits; the remainder bias is negligible. */
     for (int i = random_digits - 1; i >= 0; i--) {
         out[18 + i] = (char)('0' + r % 10);
         r /= 10;

@@ -16,8 +16,7 @@
 #include <stdint.h>
 
 /* Buffer sizes, NUL included. */
-#define MOCK_ID_SIZE 29         /* transaction_id, out_transaction_id, refund_id: 28 digits */
-#define MOCK_WALLET_REFUND_ID_SIZE 30  /* out_refund_id: 29 digits */
+#define MOCK_ID_SIZE 29         /* every id: 28 digits */
 #define MOCK_NONCE_SIZE 33      /* 32 lower-case hex digits */
 
 typedef struct mock_ids mock_ids;
@@ -49,14 +48,13 @@ typedef enum mock_id_kind {
     MOCK_ID_TRANSACTION,        /* transaction_id: the gateway's trade number */
     MOCK_ID_WALLET_TRADE,       /* out_transaction_id: the wallet's trade number */
     MOCK_ID_REFUND,             /* refund_id: the gateway's refund number */
-    MOCK_ID_WALLET_REFUND       /* out_refund_id: the wallet's refund number (29 digits) */
+    MOCK_ID_WALLET_REFUND       /* out_refund_id: the wallet's refund number */
 } mock_id_kind;
 
 /*
- * A fresh id of `kind` for time `now` (seconds since the epoch; its GMT+8
- * date is embedded). `out` must hold MOCK_WALLET_REFUND_ID_SIZE bytes for
- * MOCK_ID_WALLET_REFUND and MOCK_ID_SIZE for the others.
+ * A fresh 28-digit id of `kind` for time `now` (seconds since the epoch;
+ * its GMT+8 date is embedded).
  */
-void mock_ids_make(mock_ids *ids, mock_id_kind kind, long long now, char *out);
+void mock_ids_make(mock_ids *ids, mock_id_kind kind, long long now, char out[MOCK_ID_SIZE]);
 
 #endif /* UPAY_MOCK_IDS_H */

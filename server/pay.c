@@ -22,6 +22,7 @@ static void answer_new_order(mock_call *c, const mock_order *o, const mock_perso
         return;
     case MOCK_PAY_PASSWORD:
     case MOCK_PAY_NEVER:
+    case MOCK_PAY_DECLINE:
         mock_answer_status(c, "SUCCESS", 10001,
                            "paying: the user is entering the password, query the order",
                            "NEED_QUERY");

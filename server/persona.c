@@ -23,6 +23,8 @@ static const mock_persona personas[] = {
       "gateway fault: pay answers 20006/NEED_QUERY although the order is paid" },
     { "9006", MOCK_PAY_COUPON, MOCK_REFUND_AT_ONCE, 1,
       "pays with a 1-fen coupon (coupon_fee 1): 1 fen is not refundable" },
+    { "9007", MOCK_PAY_DECLINE, MOCK_REFUND_AT_ONCE, 0,
+      "declines: pay answers 10001/NEED_QUERY, the order is not paid (10003) 10 s later" },
     { "9101", MOCK_PAY_AT_ONCE, MOCK_REFUND_LATER, 0,
       "refunds settle later: PROCESSING, SUCCESS 24 h later" },
     { "9102", MOCK_PAY_AT_ONCE, MOCK_REFUND_NOTSURE_ONCE, 0,

@@ -6,7 +6,7 @@
 #ifndef UPAY_MOCK_PERSONA_H
 #define UPAY_MOCK_PERSONA_H
 
-/* A paying (9001) order is paid this many seconds later on the merchant's clock. */
+/* A paying order of 9001 (9007) is paid (declined) this many seconds later on the merchant's clock. */
 #define MOCK_PASSWORD_DELAY 10
 /* A settling refund (9101, 9103) ends this many seconds later. */
 #define MOCK_SETTLE_DELAY (24 * 3600)
@@ -18,7 +18,8 @@ typedef enum mock_pay_behaviour {
     MOCK_PAY_NO_BALANCE,    /* 10006/FAIL, order recorded as failed */
     MOCK_PAY_EXPIRED_CODE,  /* 10006/FAIL, order recorded as failed */
     MOCK_PAY_FAULT,         /* 20006/NEED_QUERY although the order is paid */
-    MOCK_PAY_COUPON         /* paid at once with a 1-fen coupon */
+    MOCK_PAY_COUPON,        /* paid at once with a 1-fen coupon */
+    MOCK_PAY_DECLINE        /* 10001/NEED_QUERY, not paid (10003) MOCK_PASSWORD_DELAY s later */
 } mock_pay_behaviour;
 
 typedef enum mock_refund_behaviour {

@@ -22,7 +22,7 @@ typedef struct mock_refund {
     char mch_id[33];
     char out_refund_no[33];
     char refund_id[29];            /* gateway refund number, 28 digits */
-    char out_refund_id[30];        /* wallet refund number, 29 digits */
+    char out_refund_id[29];        /* wallet refund number, 28 digits */
     long long refund_fee;          /* fen */
     int serial_no;                 /* 0-based position among the order's refunds */
     int attempts;                  /* processing attempts so far */

@@ -20,10 +20,11 @@ static void answer_refund(mock_call *c, const mock_order *o, const mock_refund *
     mock_answer_put(c, "mch_id", o->mch_id);
     mock_answer_put(c, "transaction_id", o->transaction_id);
     mock_answer_put(c, "out_trade_no", o->out_trade_no);
-    /* The pages call it the wallet's refund number (第三方退款单号). */
-    mock_answer_put(c, "out_transaction_id", r->out_refund_id);
+    /* The wallet's order number, as on every call (docs/protocol.md, 12). */
+    mock_answer_put(c, "out_transaction_id", o->out_transaction_id);
     mock_answer_put(c, "out_refund_no", r->out_refund_no);
     mock_answer_put(c, "refund_id", r->refund_id);
+    mock_answer_put(c, "out_refund_id", r->out_refund_id);
     mock_answer_put(c, "refund_channel", "ORIGINAL");
     mock_answer_put_ll(c, "refund_fee", r->refund_fee);
     mock_answer_put(c, "coupon_refund_fee", "0");

@@ -105,7 +105,7 @@ static int gateway_handler(struct mg_connection *conn, void *user)
     mock_reply reply;
     memset(&reply, 0, sizeof reply);
     if (!ri->local_uri || strcmp(ri->local_uri, "/UnifiedPay/Gateway") != 0) {
-        mock_reply_error(&reply, 404, 20004, "no such path: the gateway is POST /UnifiedPay/Gateway");
+        mock_reply_error(&reply, 404, "no such path: the gateway is POST /UnifiedPay/Gateway");
         send_reply(conn, &reply, 0);
         mock_reply_free(&reply);
         return reply.status;
@@ -119,7 +119,7 @@ static int gateway_handler(struct mg_connection *conn, void *user)
         return 500;
     }
     if (too_large)
-        mock_reply_error(&reply, 413, 20004, "the body is larger than 65536 bytes");
+        mock_reply_unsigned(&reply, 20004, "parameter error: the body is larger than 65536 bytes");
     else
         mock_gateway_handle(server->ctx, ri->request_method,
                             mg_get_header(conn, "Content-Type"), body, len, &reply);
@@ -197,7 +197,7 @@ static int other_handler(struct mg_connection *conn, void *user)
     (void)user;
     mock_reply reply;
     memset(&reply, 0, sizeof reply);
-    mock_reply_error(&reply, 404, 20004, "no such path: the gateway is POST /UnifiedPay/Gateway");
+    mock_reply_error(&reply, 404, "no such path: the gateway is POST /UnifiedPay/Gateway");
     send_reply(conn, &reply, 0);
     mock_reply_free(&reply);
     return 404;

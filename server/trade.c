@@ -22,6 +22,7 @@ void mock_trade_open(mock_order *o, const mock_persona *p, long long now)
         o->paid_at = now;
         break;
     case MOCK_PAY_PASSWORD:
+    case MOCK_PAY_DECLINE:
         o->state = MOCK_TRADE_PAYING;
         o->due_at = now + MOCK_PASSWORD_DELAY;
         break;
@@ -36,31 +37,30 @@ void mock_trade_open(mock_order *o, const mock_persona *p, long long now)
     }
 }
 
-int mock_trade_settle(mock_order *o, long long now)
+int mock_trade_settle(mock_order *o, const mock_persona *p, long long now)
 {
     if (o->state != MOCK_TRADE_PAYING || o->due_at == 0 || o->due_at > now)
         return 0;
-    o->state = MOCK_TRADE_PAID;
-    o->paid_at = o->due_at;
+    if (p->pay == MOCK_PAY_DECLINE) {
+        o->state = MOCK_TRADE_NOT_PAID;
+        o->coupon_fee = 0;
+    } else {
+        o->state = MOCK_TRADE_PAID;
+        o->paid_at = o->due_at;
+    }
     o->due_at = 0;
     return 1;
 }
 
 mock_cancel_outcome mock_trade_cancel(mock_order *o, long long now)
 {
-    switch (o->state) {
-    case MOCK_TRADE_CLOSED:
-    case MOCK_TRADE_REVOKED:
+    /* Checked in this order: already cancelled, age, refunded (docs/protocol.md, 10). */
+    if (o->state == MOCK_TRADE_CLOSED || o->state == MOCK_TRADE_REVOKED)
         return MOCK_CANCEL_ALREADY;
-    case MOCK_TRADE_REFUNDED:
-        return MOCK_CANCEL_REFUNDED;
-    case MOCK_TRADE_PAYING:
-    case MOCK_TRADE_FAILED:
-    case MOCK_TRADE_PAID:
-        break;
-    }
     if (!mock_clock_cancel_window_open(o->created_at, now))
         return MOCK_CANCEL_TOO_OLD;
+    if (o->state == MOCK_TRADE_REFUNDED)
+        return MOCK_CANCEL_REFUNDED;
     o->closed_at = now;
     o->due_at = 0;
     if (o->state == MOCK_TRADE_PAID) {
@@ -84,7 +84,7 @@ mock_refund_check mock_trade_refund_check(const mock_order *o, long long total_f
         return MOCK_RCHECK_NOT_PAID;
     if (total_fee != o->total_fee)
         return MOCK_RCHECK_WRONG_TOTAL;
-    if (now - o->paid_at > (long long)MOCK_REFUND_DAYS * 86400)
+    if (now - o->paid_at >= (long long)MOCK_REFUND_DAYS * 86400)
         return MOCK_RCHECK_TOO_LATE;
     if (new_record && o->refund_count >= MOCK_REFUNDS_MAX)
         return MOCK_RCHECK_TOO_MANY;
@@ -101,8 +101,11 @@ void mock_trade_refund_adjust(mock_order *o, long long fee, int was_counted, int
             o->state = MOCK_TRADE_REFUNDED;
     } else if (was_counted && !now_counted) {
         o->refunded_fee -= fee;
-        if (o->refunded_fee < 0)
+        if (o->refunded_fee <= 0) {   /* every refund is at least 1 fen */
             o->refunded_fee = 0;
+            if (o->state == MOCK_TRADE_REFUNDED)
+                o->state = MOCK_TRADE_PAID;
+        }
     }
 }
 
@@ -128,6 +131,9 @@ void mock_trade_query_answer(mock_trade_state state, int *code, const char **tra
     case MOCK_TRADE_FAILED:
         *code = 10006; *trade_state = "FAIL"; *msg = "payment error";
         return;
+    case MOCK_TRADE_NOT_PAID:
+        *code = 10003; *trade_state = "FAIL"; *msg = "not paid: the user declined";
+        return;
     }
     *code = 20006; *trade_state = "NEED_QUERY"; *msg = "system error: unknown order state";
 }
@@ -141,6 +147,7 @@ const char *mock_trade_state_name(mock_trade_state state)
     case MOCK_TRADE_CLOSED: return "CLOSED";
     case MOCK_TRADE_REVOKED: return "REVOKED";
     case MOCK_TRADE_REFUNDED: return "REFUNDED";
+    case MOCK_TRADE_NOT_PAID: return "NOT_PAID";
     }
     return "UNKNOWN";
 }

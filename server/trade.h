@@ -2,11 +2,12 @@
  * server/trade.h - an order and its state machine, independent of HTTP and
  * storage. States and the only transitions there are:
  *
- *   (new) --pay--> PAID | PAYING | FAILED          (by persona)
- *   PAYING --due time reached--> PAID              (mock_trade_settle)
- *   PAYING | FAILED --cancel--> CLOSED             (mock_trade_cancel)
- *   PAID --cancel--> REVOKED (money back)
- *   PAID | REFUNDED --refund accepted--> REFUNDED  (mock_trade_refund_adjust)
+ *   (new) --pay--> PAID | PAYING | FAILED              (by persona)
+ *   PAYING --due time reached--> PAID | NOT_PAID       (mock_trade_settle, by persona)
+ *   PAYING | FAILED | NOT_PAID --cancel--> CLOSED      (mock_trade_cancel, age < 300 s)
+ *   PAID --cancel--> REVOKED (money back)              (age < 300 s)
+ *   PAID | REFUNDED --a refund starts counting--> REFUNDED  (mock_trade_refund_adjust)
+ *   REFUNDED --its last counting refund ends FAIL--> PAID
  *
  * REFUNDED covers partly and fully refunded (mock_trade_refundable() tells
  * how much is left). CLOSED and REVOKED are final.
@@ -27,7 +28,8 @@ typedef enum mock_trade_state {
     MOCK_TRADE_FAILED = 3,    /* the wallet refused the payment */
     MOCK_TRADE_CLOSED = 4,    /* cancelled before payment */
     MOCK_TRADE_REVOKED = 5,   /* cancelled after payment: money back */
-    MOCK_TRADE_REFUNDED = 6   /* paid, with at least one refund that is not FAIL */
+    MOCK_TRADE_REFUNDED = 6,  /* paid, with at least one refund that is not FAIL */
+    MOCK_TRADE_NOT_PAID = 7   /* failed: the user declined while paying */
 } mock_trade_state;
 
 typedef struct mock_order {
@@ -61,12 +63,13 @@ void mock_trade_open(mock_order *o, const mock_persona *p, long long now);
 
 /*
  * Apply what time did: a PAYING order whose due time is at or before `now`
- * becomes PAID at its due time. Returns 1 when `o` changed, else 0.
+ * becomes PAID at its due time (NOT_PAID for a declining persona `p`).
+ * Returns 1 when `o` changed, else 0.
  */
-int mock_trade_settle(mock_order *o, long long now);
+int mock_trade_settle(mock_order *o, const mock_persona *p, long long now);
 
 typedef enum mock_cancel_outcome {
-    MOCK_CANCEL_CLOSED = 0,   /* was PAYING or FAILED: now CLOSED */
+    MOCK_CANCEL_CLOSED = 0,   /* was PAYING, FAILED or NOT_PAID: now CLOSED */
     MOCK_CANCEL_REVOKED,      /* was PAID: now REVOKED, money back */
     MOCK_CANCEL_ALREADY,      /* was CLOSED or REVOKED: unchanged, still a success */
     MOCK_CANCEL_TOO_OLD,      /* age >= MOCK_CANCEL_WINDOW: unchanged */
@@ -82,7 +85,7 @@ typedef enum mock_refund_check {
     MOCK_RCHECK_WRONG_TOTAL,  /* total_fee is not the order's total */
     MOCK_RCHECK_TOO_MANY,     /* MOCK_REFUNDS_MAX records already */
     MOCK_RCHECK_OVER_AMOUNT,  /* more than what is left to refund */
-    MOCK_RCHECK_TOO_LATE      /* more than MOCK_REFUND_DAYS after payment */
+    MOCK_RCHECK_TOO_LATE      /* MOCK_REFUND_DAYS or more after payment */
 } mock_refund_check;
 
 /*
@@ -99,7 +102,7 @@ long long mock_trade_refundable(const mock_order *o);
 /*
  * Account for a refund of `fee` whose status went from counting
  * (`was_counted`, not FAIL) to `now_counted`. A refund that starts counting
- * turns the order REFUNDED.
+ * turns the order REFUNDED; when no counting refund is left it is PAID again.
  */
 void mock_trade_refund_adjust(mock_order *o, long long fee, int was_counted, int now_counted);
 
