@@ -132,7 +132,10 @@ static int do_captures(suite_ctx *ctx, const suite_step *step, const upay_params
             suite_buf_printf(fail, "capture %s: %s is absent", c->string, c->valuestring);
             return -1;
         }
-        int rc = suite_vars_set(ctx->vars, c->string, v);
+        char *name = NULL; /* the variable's name may use ${i} */
+        int rc = suite_expand(&ctx->env, c->string, &name, fail) == SUITE_TPL_OK
+                     ? suite_vars_set(ctx->vars, name, v) : -1;
+        free(name);
         free(v);
         if (rc != 0)
             return -1;
