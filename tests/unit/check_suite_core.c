@@ -38,7 +38,9 @@ START_TEST(template_variables_and_gen)
     char *other = NULL;
     ck_assert_int_eq(suite_expand(&env, "${gen:refund}", &other, &err), SUITE_TPL_OK);
     ck_assert_str_ne(other, again);
+    free(out);
     ck_assert_int_eq(suite_expand(&env, "${nope}", &out, &err), SUITE_TPL_ERROR);
+    ck_assert_ptr_null(out);
     ck_assert_int_eq(suite_expand(&env, "${input:code.x}", &out, &err), SUITE_TPL_MISSING);
     ck_assert_int_ne(suite_template_check("${unterminated", &err), 0);
     free(again);
