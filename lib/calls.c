@@ -54,19 +54,23 @@ static void describe_unverified(const upay_params *p, char *buf, size_t size)
     snprintf(buf, size, "unverified: state=%s code=%s msg=%s", q[0], q[1], q[2]);
 }
 
-/* Verify the parsed answer `p` with the client's key and signature type. */
-static upay_code verify_answer(upay_client *c, const upay_params *p, upay_error *err)
+/*
+ * Verify the parsed answer `p` with the client's key and `type`, the
+ * signature type of the request sent (the gateway answers in that type).
+ */
+static upay_code verify_answer(upay_client *c, upay_sign_type type, const upay_params *p,
+                               upay_error *err)
 {
     char what[3 * UPAY__QUOTE_SIZE + 40];
     describe_unverified(p, what, sizeof what);
     const char *st = upay_params_get(p, "sign_type");
-    upay_sign_type type;
-    if (st && *st && (upay_sign_type_parse(st, &type) != UPAY_OK || type != c->sign_type))
+    upay_sign_type stated;
+    if (st && *st && (upay_sign_type_parse(st, &stated) != UPAY_OK || stated != type))
         return upay__error_set(err, UPAY_E_RESPONSE_SIGN, 0,
                                "response signature error (20003): the answer is signed "
                                "with another sign_type than %s (%s)",
-                               upay_sign_type_name(c->sign_type), what);
-    switch (upay_response_verify(p, c->key, c->sign_type)) {
+                               upay_sign_type_name(type), what);
+    switch (upay_response_verify(p, c->key, type)) {
     case UPAY_OK:
         return UPAY_OK;
     case UPAY_E_SIGN_MISSING:
@@ -118,7 +122,11 @@ static upay_code read_answer(upay_client *c, upay_result *r, upay__exchange *ex,
     if (!r->response_sign_string)
         r->response_sign_string = "";
 
-    rc = verify_answer(c, p, err);
+    /* The gateway answers in the request's sign type; MD5 when it had none or a bad one. */
+    upay_sign_type type = UPAY_SIGN_MD5;
+    if (upay_sign_type_parse(upay_params_get(r->request, "sign_type"), &type) != UPAY_OK)
+        type = UPAY_SIGN_MD5;
+    rc = verify_answer(c, type, p, err);
     if (rc != UPAY_OK)
         return rc;
     r->verified = 1;
