@@ -1,0 +1,111 @@
+/*
+ * check_e2e_client_example.c - the example programs (upay-pay and the
+ * guide's barcode_payment) run against an in-process upay-mock on port 0:
+ * a payment that succeeds, one refused for a wrong key, and bad usage.
+ * Only personas that answer at once are used, so nothing really sleeps.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "mock.h"
+
+#define AGENT "13000000000000001"
+#define KEY "UPAYMOCK000000000000000000000001"
+
+static mock_server *server;
+
+static void start_mock(void)
+{
+    mock_options o = {0};
+    o.listen = "127.0.0.1:0";
+    o.quiet = 1;
+    char err[256] = "";
+    server = mock_server_start(&o, err, sizeof err);
+    ck_assert_msg(server != NULL, "mock did not start: %s", err);
+}
+
+static void stop_mock(void)
+{
+    mock_server_stop(server);
+    server = NULL;
+}
+
+/* Run `cmd`, collect its standard output into `out`; returns the exit status. */
+static int run(const char *cmd, char *out, size_t size)
+{
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    size_t len = fread(out, 1, size - 1, p);
+    out[len] = '\0';
+    int status = pclose(p);
+    ck_assert(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+START_TEST(upay_pay_pays)
+{
+    char cmd[1024], out[8192];
+    snprintf(cmd, sizeof cmd,
+             "'%s/upay-pay' --url '%s' --agent-id " AGENT " --key " KEY
+             " --mch-id 777 --auth-code 134567890123450000 --total-fee 250 --body coffee"
+             " --out-trade-no EXAMPLE_1",
+             UPAY_BIN_DIR, mock_server_url(server));
+    ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+    ck_assert_msg(strstr(out, "pay #1 -> success") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "outcome: PAID (order EXAMPLE_1") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "transaction_id: ") != NULL, "%s", out);
+}
+END_TEST
+
+START_TEST(upay_pay_wrong_key)
+{
+    char cmd[1024], out[8192];
+    snprintf(cmd, sizeof cmd,
+             "'%s/upay-pay' --url '%s' --agent-id " AGENT
+             " --key WRONGKEY --mch-id 777 --auth-code 134567890123450000 --total-fee 1"
+             " --body coffee --deadline 0 --cancel-delay 0 --cancel-retries 0",
+             UPAY_BIN_DIR, mock_server_url(server));
+    /* Every answer fails verification: outcome unknown, exit 3 (no waits configured). */
+    ck_assert_int_eq(run(cmd, out, sizeof out), 3);
+    ck_assert_msg(strstr(out, "signature") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "money may have moved") != NULL, "%s", out);
+}
+END_TEST
+
+START_TEST(upay_pay_usage)
+{
+    char cmd[512], out[4096];
+    snprintf(cmd, sizeof cmd, "'%s/upay-pay' --url http://127.0.0.1:1 2>/dev/null", UPAY_BIN_DIR);
+    ck_assert_int_eq(run(cmd, out, sizeof out), 2);
+    snprintf(cmd, sizeof cmd, "'%s/upay-pay' --help", UPAY_BIN_DIR);
+    ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+    ck_assert_ptr_nonnull(strstr(out, "--auth-code"));
+}
+END_TEST
+
+START_TEST(guide_example_pays)
+{
+    char cmd[1024], out[8192];
+    snprintf(cmd, sizeof cmd, "'%s/barcode_payment' '%s' " AGENT " " KEY " 778 134567890123450000 9",
+             UPAY_BIN_DIR, mock_server_url(server));
+    ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+    ck_assert_msg(strstr(out, ": PAID") != NULL, "%s", out);
+}
+END_TEST
+
+Suite *make_e2e_client_example_suite(void)
+{
+    Suite *s = suite_create("e2e_client_example");
+    TCase *tc = tcase_create("programs");
+    tcase_add_checked_fixture(tc, start_mock, stop_mock);
+    tcase_add_test(tc, upay_pay_pays);
+    tcase_add_test(tc, upay_pay_wrong_key);
+    tcase_add_test(tc, upay_pay_usage);
+    tcase_add_test(tc, guide_example_pays);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    return s;
+}
