@@ -11,6 +11,7 @@
 #include "mock.h"
 
 #include <civetweb.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,6 +242,30 @@ static int parse_listen(const char *listen, char *host, size_t hostlen, int *por
     return 0;
 }
 
+/*
+ * CivetWeb loads libssl at run time and calls SSL_get_peer_certificate on
+ * every TLS connection. OpenSSL 3 renamed it (SSL_get1_peer_certificate),
+ * so Debian's civetweb 1.15 with OpenSSL 3 would call a NULL pointer on the
+ * first HTTPS request. Refuse to serve TLS rather than crash.
+ */
+static int tls_usable(char *err, size_t errlen)
+{
+    if (!mg_check_feature(MG_FEATURES_TLS)) {
+        snprintf(err, errlen, "this CivetWeb was built without TLS: cannot serve HTTPS");
+        return 0;
+    }
+    void *ssl = dlopen("libssl.so", RTLD_LAZY | RTLD_LOCAL);
+    int ok = ssl && dlsym(ssl, "SSL_get_peer_certificate") != NULL;
+    if (ssl)
+        dlclose(ssl);
+    if (!ok)
+        snprintf(err, errlen,
+                 "this CivetWeb cannot serve HTTPS with the installed OpenSSL (libssl.so lacks "
+                 "SSL_get_peer_certificate, which CivetWeb 1.15 calls on every TLS connection); "
+                 "serve plain HTTP and put a TLS proxy in front (see docs/mock.md)");
+    return ok;
+}
+
 /* CivetWeb wants key and certificate in one PEM file: concatenate them. */
 static int combine_pem(mock_server *server, const char *cert, const char *key, char *err,
                        size_t errlen)
@@ -301,10 +326,8 @@ mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t er
         snprintf(errbuf, errlen, "TLS needs both --tls-cert and --tls-key");
         return NULL;
     }
-    if (tls && !mg_check_feature(MG_FEATURES_TLS)) {
-        snprintf(errbuf, errlen, "this CivetWeb was built without TLS: cannot serve HTTPS");
+    if (tls && !tls_usable(errbuf, errlen))
         return NULL;
-    }
 
     mock_server *server = calloc(1, sizeof *server);
     if (!server) {
