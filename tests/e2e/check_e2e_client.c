@@ -6,6 +6,7 @@
  * clock (POST /mock/clock), so nothing here waits for real.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,6 +357,57 @@ START_TEST(generic_call_refused)
 }
 END_TEST
 
+/* ---- one handle per thread ---- */
+
+typedef struct worker {
+    int index;
+    int paid;
+    char error[256];
+} worker;
+
+static void *pay_many(void *arg)
+{
+    worker *w = arg;
+    upay_client *c = upay_client_new();
+    upay_client_set_url(c, mock_server_url(server));
+    upay_client_set_agent(c, w->index % 2 ? AGENT_2 : AGENT_1);
+    upay_client_set_key(c, w->index % 2 ? KEY_2 : KEY_1);
+    upay_client_set_sign_type(c, w->index % 2 ? UPAY_SIGN_HMAC_SHA256 : UPAY_SIGN_MD5);
+    for (int i = 0; i < 10; i++) {
+        char order[33], mch[64], code[32];
+        snprintf(order, sizeof order, "THREAD%d_%d", w->index, i);
+        snprintf(mch, sizeof mch, "%sT%d", mch_id, w->index);
+        snprintf(code, sizeof code, WECHAT_PREFIX "0000");
+        upay_pay_request q = {.mch_id = mch, .out_trade_no = order, .body = "t",
+                              .total_fee = 1, .auth_code = code};
+        upay_result *r = NULL;
+        upay_error e = {0};
+        if (upay_pay(c, &q, &r, &e) == UPAY_OK && r->outcome == UPAY_OUTCOME_SUCCESS)
+            w->paid++;
+        else
+            snprintf(w->error, sizeof w->error, "%s", e.message);
+        upay_result_free(r);
+    }
+    upay_client_free(c);
+    return NULL;
+}
+
+START_TEST(handle_per_thread)
+{
+    enum { N = 4 };
+    pthread_t t[N];
+    worker w[N];
+    for (int i = 0; i < N; i++) {
+        w[i] = (worker){.index = i};
+        ck_assert_int_eq(pthread_create(&t[i], NULL, pay_many, &w[i]), 0);
+    }
+    for (int i = 0; i < N; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < N; i++)
+        ck_assert_msg(w[i].paid == 10, "thread %d paid %d: %s", i, w[i].paid, w[i].error);
+}
+END_TEST
+
 Suite *make_e2e_client_suite(void)
 {
     Suite *s = suite_create("e2e_client");
@@ -376,6 +428,12 @@ Suite *make_e2e_client_suite(void)
     tcase_add_test(tc, wrong_key_detected);
     tcase_add_test(tc, unknown_agent_unsigned);
     tcase_add_test(tc, generic_call_refused);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("threads");
+    tcase_add_checked_fixture(tc, start_mock, stop_mock);
+    tcase_add_test(tc, handle_per_thread);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
