@@ -314,9 +314,13 @@ START_TEST(gateway_http_level)
     mock_gateway_handle(ctx, "POST", "APPLICATION/X-WWW-FORM-URLENCODED;charset=utf-8", "a=1", 3, &r);
     ck_assert_ptr_nonnull(strstr(r.body, "\"20012\""));
     mock_reply_free(&r);
-    mock_gateway_handle(ctx, "POST", "application/x-www-form-urlencoded", "x", MOCK_BODY_MAX + 1, &r);
+    char *big = malloc(MOCK_BODY_MAX + 1);
+    ck_assert_ptr_nonnull(big);
+    memset(big, 'a', MOCK_BODY_MAX + 1);
+    mock_gateway_handle(ctx, "POST", "application/x-www-form-urlencoded", big, MOCK_BODY_MAX + 1, &r);
     ck_assert_ptr_nonnull(strstr(r.body, "\"20004\""));
     mock_reply_free(&r);
+    free(big);
     /* Not NUL-terminated input is read only up to len. */
     char raw[4] = { 'a', '=', '%', '4' };
     mock_gateway_handle(ctx, "POST", "application/x-www-form-urlencoded", raw, 3, &r);
