@@ -33,6 +33,14 @@ int suite_target_open_url(suite_target *t, const char *url, suite_buf *err);
 /* Ask GET /mock/health; sets and returns t->has_mock (1 or 0). */
 int suite_target_probe(suite_target *t);
 
+/*
+ * Stop an embedded upay-mock (a mock_server *; NULL is a no-op) quickly:
+ * connections to its port wake CivetWeb's accept loop, which otherwise
+ * notices the stop only after its 2-second poll. Close the clients' kept-alive
+ * connections first: an idle one holds a worker for up to 2 s as well.
+ */
+void suite_embedded_stop(void *server);
+
 /* Stop an embedded mock and free the strings. Safe on a zeroed target. */
 void suite_target_close(suite_target *t);
 
