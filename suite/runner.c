@@ -184,6 +184,38 @@ static void describe_failure(suite_outcome *o, const suite_step *step, int itera
     o->detail = suite_buf_take(&d);
 }
 
+/*
+ * Start the scenario's private mock and switch the context to it: its
+ * target, its agents (${agent}, ${agent2}, ${key2}) and a client of its
+ * own. Returns 0, or -1 with the outcome set to FAIL.
+ */
+static int start_private(suite_ctx *ctx, const suite_scenario *s, size_t position,
+                         suite_outcome *o)
+{
+    suite_buf err = {0};
+    ctx->priv = suite_private_start(s->mock, &ctx->env,
+                                    ctx->cfg->seed ^ (0xD1B54A32D192ED03ULL * (position + 1)),
+                                    &err);
+    if (ctx->priv) {
+        ctx->target = suite_private_target(ctx->priv);
+        ctx->agent_id = suite_private_agent(ctx->priv, 0);
+        ctx->key = suite_private_key(ctx->priv, 0);
+        ctx->own_client = suite_client_new(ctx->target, ctx->agent_id, ctx->key);
+        ctx->client = ctx->own_client;
+        if (!ctx->own_client || suite_vars_set(ctx->vars, "agent", ctx->agent_id) != 0 ||
+            suite_vars_set(ctx->vars, "agent2", suite_private_agent(ctx->priv, 1)) != 0 ||
+            suite_vars_set(ctx->vars, "key2", suite_private_key(ctx->priv, 1)) != 0)
+            suite_buf_puts(&err, "out of memory");
+    }
+    if (!ctx->priv || err.len) {
+        o->status = SUITE_FAIL;
+        o->message = suite_strfmt("private mock: %s", suite_buf_str(&err));
+        suite_buf_free(&err);
+        return -1;
+    }
+    return 0;
+}
+
 static void run_scenario(const suite_run_config *cfg, upay_client *client,
                          const suite_scenario *s, size_t position, suite_outcome *o)
 {
@@ -191,6 +223,13 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
     memset(o, 0, sizeof *o);
     o->scenario = s;
     o->status = SUITE_PASS;
+    if ((s->requires & SUITE_REQ_PRIVATE) && !cfg->target->embedded) {
+        o->status = SUITE_SKIP;
+        o->message = suite_strdup("needs a private upay-mock (its \"mock\" object): "
+                                  "only with the embedded target");
+        o->ms = suite_now_ms() - start;
+        return;
+    }
     if ((s->requires & SUITE_REQ_NEEDS_MOCK) && !cfg->target->has_mock) {
         char req[64];
         suite_requirements_format(s->requires & SUITE_REQ_NEEDS_MOCK, req, sizeof req);
@@ -210,6 +249,9 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
     suite_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.cfg = cfg;
+    ctx.target = cfg->target;
+    ctx.agent_id = cfg->agent_id;
+    ctx.key = cfg->key;
     ctx.client = client;
     ctx.mch = mch;
     ctx.vars = suite_vars_new();
@@ -229,6 +271,8 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
         o->message = suite_strdup("out of memory");
         goto done;
     }
+    if (s->mock && start_private(&ctx, s, position, o) != 0)
+        goto done;
     for (size_t i = 0; i < s->nsteps && o->status == SUITE_PASS; i++) {
         const suite_step *step = &s->steps[i];
         for (int it = 0; it < step->repeat && o->status == SUITE_PASS; it++) {
@@ -261,30 +305,17 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
         }
     }
 done:
+    upay_client_free(ctx.own_client); /* before the mock stops: see suite_embedded_stop() */
+    suite_private_stop(ctx.priv);
     suite_buf_free(&ctx.sleep_err);
     suite_vars_free(ctx.vars);
     o->ms = suite_now_ms() - start;
 }
 
-static upay_client *make_client(const suite_run_config *cfg)
-{
-    upay_client *c = upay_client_new();
-    if (!c)
-        return NULL;
-    if (upay_client_set_url(c, cfg->target->gateway_url) != UPAY_OK ||
-        upay_client_set_agent(c, cfg->agent_id) != UPAY_OK ||
-        upay_client_set_key(c, cfg->key) != UPAY_OK ||
-        upay_client_set_insecure(c, cfg->target->insecure) != UPAY_OK) {
-        upay_client_free(c);
-        return NULL;
-    }
-    return c;
-}
-
 static void *worker(void *arg)
 {
     run_state *st = arg;
-    upay_client *client = make_client(st->cfg);
+    upay_client *client = suite_client_new(st->cfg->target, st->cfg->agent_id, st->cfg->key);
     for (;;) {
         pthread_mutex_lock(&st->lock);
         size_t i = st->next < st->n ? st->next++ : st->n;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "expect.h"
+#include "private_mock.h"
 #include "template.h"
 
 static const struct {
@@ -33,11 +34,11 @@ unsigned suite_requirement_bit(const char *name)
 
 void suite_requirements_format(unsigned bits, char *out, size_t outlen)
 {
-    static const char *const names[] = {"mock", "clock", "persona", "wallet"};
+    static const char *const names[] = {"mock", "clock", "persona", "wallet", "private-mock"};
     size_t used = 0;
     if (outlen)
         out[0] = '\0';
-    for (unsigned i = 0; i < 4; i++) {
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (!(bits & (1u << i)))
             continue;
         int n = snprintf(out + used, outlen - used, "%s%s", used ? "," : "", names[i]);
@@ -229,8 +230,8 @@ static int check_raw(const cJSON *raw, const char *what, suite_buf *err)
     return 0;
 }
 
-static int check_step(const cJSON *st, size_t index, unsigned requires, suite_step *out,
-                      suite_buf *err)
+static int check_step(const cJSON *st, size_t index, unsigned requires, const cJSON *mock,
+                      suite_step *out, suite_buf *err)
 {
     static const char *const common[] = {"title", "repeat", "expect", "capture"};
     static const char *const call_keys[] = {"call", "params", "as", "title", "repeat", "expect",
@@ -300,8 +301,14 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, suite_st
             return -1;
         if (!cJSON_IsString(v) || (strcmp(v->valuestring, "reset") != 0 &&
                                    strcmp(v->valuestring, "clock") != 0 &&
-                                   strcmp(v->valuestring, "orders") != 0)) {
-            suite_buf_printf(err, "%s: \"mock\" must be reset, clock or orders", what);
+                                   strcmp(v->valuestring, "orders") != 0 &&
+                                   strcmp(v->valuestring, "restart") != 0)) {
+            suite_buf_printf(err, "%s: \"mock\" must be reset, clock, orders or restart", what);
+            return -1;
+        }
+        if (strcmp(v->valuestring, "restart") == 0 && !suite_private_has_state(mock)) {
+            suite_buf_printf(err, "%s: restart needs the scenario's \"mock\": "
+                                  "{\"state_file\": true}", what);
             return -1;
         }
         if (!(requires & SUITE_REQ_MOCK)) {
@@ -376,7 +383,7 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, suite_st
 static suite_scenario *parse_scenario(const cJSON *obj, const char *file, suite_buf *err)
 {
     static const char *const keys[] = {"name", "description", "tags", "rules", "requires",
-                                       "steps", NULL};
+                                       "mock", "steps", NULL};
     if (!cJSON_IsObject(obj)) {
         suite_buf_puts(err, "a scenario must be an object");
         return NULL;
@@ -432,6 +439,12 @@ static suite_scenario *parse_scenario(const cJSON *obj, const char *file, suite_
     free(reqs);
     if (rc != 0)
         goto fail;
+    s->mock = cJSON_GetObjectItemCaseSensitive(s->json, "mock");
+    if (s->mock) {
+        if (suite_private_validate(s->mock, err) != 0)
+            goto fail;
+        s->requires |= SUITE_REQ_PRIVATE | SUITE_REQ_MOCK;
+    }
     const cJSON *steps = cJSON_GetObjectItemCaseSensitive(s->json, "steps");
     if (!cJSON_IsArray(steps) || cJSON_GetArraySize(steps) == 0) {
         suite_buf_puts(err, "\"steps\" must be a non-empty array");
@@ -441,7 +454,7 @@ static suite_scenario *parse_scenario(const cJSON *obj, const char *file, suite_
     if (!s->steps)
         goto fail;
     for (const cJSON *st = steps->child; st; st = st->next) {
-        if (check_step(st, s->nsteps, s->requires, &s->steps[s->nsteps], err) != 0) {
+        if (check_step(st, s->nsteps, s->requires, s->mock, &s->steps[s->nsteps], err) != 0) {
             s->nsteps++;
             goto fail;
         }

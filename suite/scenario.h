@@ -20,7 +20,8 @@ enum {
     SUITE_REQ_MOCK = 1u << 0,     /* mock control (GET /mock/health answers) */
     SUITE_REQ_CLOCK = 1u << 1,    /* the merchant's clock can be moved (mock) */
     SUITE_REQ_PERSONA = 1u << 2,  /* mock personas (payment codes forcing outcomes) */
-    SUITE_REQ_WALLET = 1u << 3    /* a real payment code (generated on the mock) */
+    SUITE_REQ_WALLET = 1u << 3,   /* a real payment code (generated on the mock) */
+    SUITE_REQ_PRIVATE = 1u << 4   /* its own embedded mock ("mock" object; implies mock) */
 };
 #define SUITE_REQ_NEEDS_MOCK (SUITE_REQ_MOCK | SUITE_REQ_CLOCK | SUITE_REQ_PERSONA)
 
@@ -28,7 +29,7 @@ typedef enum suite_step_kind {
     SUITE_STEP_CALL,   /* a signed gateway call: "call": METHOD, "params" */
     SUITE_STEP_RAW,    /* a hand-built request for negative tests: "raw": {...} */
     SUITE_STEP_FLOW,   /* a libupay flow: "flow": "barcode_pay" | "refund" */
-    SUITE_STEP_MOCK,   /* mock control: "mock": "reset" | "clock" */
+    SUITE_STEP_MOCK,   /* mock control: "mock": "reset" | "clock" | "orders" | "restart" */
     SUITE_STEP_SET     /* define variables: "set": {name: value} */
 } suite_step_kind;
 
@@ -51,6 +52,8 @@ typedef struct suite_scenario {
     suite_step *steps;
     size_t nsteps;
     size_t index;        /* position in load order */
+    const cJSON *mock;   /* "mock" object: run on a private mock (private_mock.h); NULL
+                            = the shared target. Borrowed from json */
     cJSON *json;         /* the scenario object; owned */
 } suite_scenario;
 
@@ -74,10 +77,12 @@ int suite_load_text(suite_set *set, const char *text, const char *file, suite_bu
 /* Free every scenario and the array; the set is left empty. */
 void suite_set_free(suite_set *set);
 
-/* The bits of a requirement name ("mock", "clock", "persona", "wallet"), or 0. */
+/* The bits of a requirement name ("mock", "clock", "persona", "wallet"), or 0.
+ * SUITE_REQ_PRIVATE has no name: a "mock" object sets it. */
 unsigned suite_requirement_bit(const char *name);
 
-/* Requirement bits as "mock,clock" into `out` (empty string for none). */
+/* Requirement bits as "mock,clock" into `out` (empty string for none;
+ * SUITE_REQ_PRIVATE shows as "private-mock"). */
 void suite_requirements_format(unsigned bits, char *out, size_t outlen);
 
 #endif /* SUITE_SCENARIO_H */

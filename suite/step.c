@@ -153,10 +153,10 @@ static int step_client(suite_ctx *ctx, const suite_step *step, upay_client **tmp
     char *type = rc == 0 ? expand_str(ctx, GET(as, "sign_type"), &rc, err) : NULL;
     upay_sign_type st = UPAY_SIGN_MD5;
     upay_client *c = rc == 0 ? upay_client_new() : NULL;
-    if (rc == 0 && (!c || upay_client_set_url(c, ctx->cfg->target->gateway_url) != UPAY_OK ||
-                    upay_client_set_agent(c, agent ? agent : ctx->cfg->agent_id) != UPAY_OK ||
-                    upay_client_set_key(c, key ? key : ctx->cfg->key) != UPAY_OK ||
-                    upay_client_set_insecure(c, ctx->cfg->target->insecure) != UPAY_OK ||
+    if (rc == 0 && (!c || upay_client_set_url(c, ctx->target->gateway_url) != UPAY_OK ||
+                    upay_client_set_agent(c, agent ? agent : ctx->agent_id) != UPAY_OK ||
+                    upay_client_set_key(c, key ? key : ctx->key) != UPAY_OK ||
+                    upay_client_set_insecure(c, ctx->target->insecure) != UPAY_OK ||
                     upay_sign_type_parse(type, &st) != UPAY_OK ||
                     upay_client_set_sign_type(c, st) != UPAY_OK)) {
         suite_buf_puts(err, "\"as\": cannot configure a client with these settings");
@@ -246,7 +246,7 @@ static int exec_raw(suite_ctx *ctx, const suite_step *step, suite_step_result *o
                     suite_buf *err)
 {
     const cJSON *raw = GET(step->spec, "raw");
-    const suite_run_config *cfg = ctx->cfg;
+    const suite_target *target = ctx->target;
     int rc = 0;
     char *method = expand_str(ctx, GET(raw, "method"), &rc, err);
     char *key = rc == 0 ? expand_str(ctx, GET(raw, "key"), &rc, err) : NULL;
@@ -257,14 +257,14 @@ static int exec_raw(suite_ctx *ctx, const suite_step *step, suite_step_result *o
     char *algo = rc == 0 ? expand_str(ctx, GET(raw, "sign_type"), &rc, err) : NULL;
     upay_params *p = upay_params_new();
     char *form = NULL;
-    const char *sign_key = key ? key : cfg->key;
+    const char *sign_key = key ? key : ctx->key;
     upay_sign_type type = UPAY_SIGN_MD5;
     if (rc != 0 || !p)
         goto done;
     if (!cJSON_IsFalse(GET(raw, "base"))) {
         if (method)
             upay_params_set(p, "method", method);
-        upay_params_set(p, "agent_id", cfg->agent_id);
+        upay_params_set(p, "agent_id", ctx->agent_id);
         upay_params_set(p, "mch_id", ctx->mch);
     }
     if ((rc = expand_params(ctx, GET(raw, "params"), p, err)) != 0)
@@ -320,8 +320,8 @@ static int exec_raw(suite_ctx *ctx, const suite_step *step, suite_step_result *o
         upay_free(form);
         form = bigger;
     }
-    out->url = path ? suite_strfmt("%s%s", cfg->target->base_url, path)
-                    : suite_strdup(cfg->target->gateway_url);
+    out->url = path ? suite_strfmt("%s%s", target->base_url, path)
+                    : suite_strdup(target->gateway_url);
     out->request = suite_strdup(form);
     suite_http_request req = {
         .method = hmethod ? hmethod : "POST",
@@ -329,7 +329,7 @@ static int exec_raw(suite_ctx *ctx, const suite_step *step, suite_step_result *o
         .content_type = ctype ? ctype : "application/x-www-form-urlencoded",
         .body = form,
         .body_len = strlen(form),
-        .insecure = cfg->target->insecure,
+        .insecure = target->insecure,
     };
     if (req.method && (!strcmp(req.method, "GET") || !strcmp(req.method, "HEAD")) && !*form)
         req.body = NULL;
@@ -389,9 +389,9 @@ static void flow_sleep(unsigned seconds, void *userdata)
 {
     suite_ctx *ctx = userdata;
     ctx->slept += seconds;
-    if (ctx->cfg->target->has_mock) {
+    if (ctx->target->has_mock) {
         if (ctx->sleep_err.len == 0)
-            suite_mock_advance(ctx->cfg->target, ctx->mch, seconds, &ctx->sleep_err);
+            suite_mock_advance(ctx->target, ctx->mch, seconds, &ctx->sleep_err);
         return;
     }
     struct timespec ts = {.tv_sec = (time_t)seconds, .tv_nsec = 0};
@@ -624,16 +624,56 @@ static int exec_flow(suite_ctx *ctx, const suite_step *step, suite_step_result *
 
 /* ---- mock control ---- */
 
+upay_client *suite_client_new(const suite_target *t, const char *agent_id, const char *key)
+{
+    upay_client *c = upay_client_new();
+    if (c && (upay_client_set_url(c, t->gateway_url) != UPAY_OK ||
+              upay_client_set_agent(c, agent_id) != UPAY_OK ||
+              upay_client_set_key(c, key) != UPAY_OK ||
+              upay_client_set_insecure(c, t->insecure) != UPAY_OK)) {
+        upay_client_free(c);
+        c = NULL;
+    }
+    return c;
+}
+
+/*
+ * Restart the scenario's private mock on its state file. The scenario's
+ * client is closed first (its kept-alive connection would hold one of the
+ * mock's workers, and so the stop, for seconds) and made again for the new
+ * port afterwards.
+ */
+static int restart_private(suite_ctx *ctx, suite_buf *err)
+{
+    if (!ctx->priv) {
+        suite_buf_puts(err, "restart: the scenario has no private mock");
+        return -1;
+    }
+    upay_client_free(ctx->own_client);
+    ctx->own_client = ctx->client = NULL;
+    if (suite_private_restart(ctx->priv, err) != 0)
+        return -1;
+    ctx->own_client = suite_client_new(ctx->target, ctx->agent_id, ctx->key);
+    if (!ctx->own_client) {
+        suite_buf_puts(err, "restart: cannot make a client for the restarted mock");
+        return -1;
+    }
+    ctx->client = ctx->own_client;
+    return 0;
+}
+
 static int exec_mock(suite_ctx *ctx, const suite_step *step, suite_step_result *out,
                      suite_buf *err)
 {
     const char *what = GET(step->spec, "mock")->valuestring;
-    const suite_target *t = ctx->cfg->target;
+    const suite_target *t = ctx->target;
     out->view = upay_params_new();
     if (!out->view) {
         suite_buf_puts(err, "out of memory");
         return -1;
     }
+    if (!strcmp(what, "restart"))
+        return restart_private(ctx, err);
     if (!strcmp(what, "reset"))
         return suite_mock_reset(t, ctx->mch, err);
     if (!strcmp(what, "clock")) {

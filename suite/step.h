@@ -8,13 +8,19 @@
 
 #include <upay.h>
 
+#include "private_mock.h"
 #include "runner.h"
 #include "template.h"
 
 /* The run state of one scenario. */
 typedef struct suite_ctx {
     const suite_run_config *cfg;
-    upay_client *client;         /* the worker's handle */
+    suite_target *target;        /* cfg->target, or the scenario's private mock */
+    const char *agent_id;        /* whom the scenario calls as (cfg's, or the private */
+    const char *key;             /*   mock's first agent); borrowed */
+    suite_private *priv;         /* the private mock, or NULL; owned by the runner */
+    upay_client *own_client;     /* the client of a private mock, or NULL; owned here */
+    upay_client *client;         /* the handle in use: the worker's or own_client */
     suite_vars *vars;            /* the scenario's variables (owned by the runner) */
     suite_tpl_env env;
     const char *mch;             /* the scenario's merchant */
@@ -42,6 +48,12 @@ void suite_step_result_clear(suite_step_result *r);
  */
 int suite_step_exec(suite_ctx *ctx, const suite_step *step, suite_step_result *out,
                     suite_buf *err);
+
+/*
+ * A client for target `t` calling as `agent_id` with `key` (MD5). NULL when
+ * memory runs out or a setting is refused. Free with upay_client_free().
+ */
+upay_client *suite_client_new(const suite_target *t, const char *agent_id, const char *key);
 
 /* The upay_code's enum name without UPAY_/UPAY_E_ ("OK", "GATEWAY_REFUSED"). */
 const char *suite_code_name(upay_code code);
