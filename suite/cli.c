@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h" /* server/config.h: upay-mock's built-in agents */
 #include "options.h"
 #include "report.h"
 #include "runner.h"
@@ -17,11 +18,6 @@
 #include "target.h"
 #include "template.h"
 
-/* upay-mock's built-in agents (server/config.h, docs/mock.md). */
-#define BUILTIN_AGENT "13000000000000001"
-#define BUILTIN_KEY "UPAYMOCK000000000000000000000001"
-#define BUILTIN_AGENT2 "13000000000000002"
-#define BUILTIN_KEY2 "UPAYMOCK000000000000000000000002"
 
 #ifndef UPAY_SUITE_DEFAULT_SCENARIOS
 #define UPAY_SUITE_DEFAULT_SCENARIOS "scenarios"
@@ -114,8 +110,8 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
     suite_target_probe(&target);
     const char *agent = o.agent_id, *key = o.key;
     if ((!agent || !key) && target.has_mock) {
-        agent = BUILTIN_AGENT;   /* a mock: its built-in agent */
-        key = BUILTIN_KEY;
+        agent = MOCK_BUILTIN_AGENT_1;   /* a mock: its built-in agent */
+        key = MOCK_BUILTIN_KEY_1;
     }
     if (!agent || !key) {
         fprintf(errout, "upay-suite: %s has no mock control: give --agent-id and --key "
@@ -124,9 +120,9 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
     }
     if (target.has_mock) {
         if (!suite_vars_get(o.vars, "agent2"))
-            suite_vars_set(o.vars, "agent2", BUILTIN_AGENT2);
+            suite_vars_set(o.vars, "agent2", MOCK_BUILTIN_AGENT_2);
         if (!suite_vars_get(o.vars, "key2"))
-            suite_vars_set(o.vars, "key2", BUILTIN_KEY2);
+            suite_vars_set(o.vars, "key2", MOCK_BUILTIN_KEY_2);
     }
 
     char tag[8];
