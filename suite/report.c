@@ -161,6 +161,18 @@ static void one_line(FILE *f, const char *text)
         fputc(*p == '\n' || *p == '\r' || *p == '#' ? ' ' : *p, f);
 }
 
+/* `text` as a double-quoted YAML scalar on one line. */
+static void yaml_quoted(FILE *f, const char *text)
+{
+    fputc('"', f);
+    for (const char *p = text ? text : ""; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fputc('\\', f);
+        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
+    }
+    fputc('"', f);
+}
+
 void suite_tap_write(FILE *f, const suite_outcome *o, size_t n)
 {
     fprintf(f, "TAP version 13\n1..%zu\n", n);
@@ -174,14 +186,11 @@ void suite_tap_write(FILE *f, const suite_outcome *o, size_t n)
         }
         fputc('\n', f);
         if (x->status == SUITE_FAIL) {
-            fputs("  ---\n  message: \"", f);
-            for (const char *p = x->message ? x->message : ""; *p; p++) {
-                if (*p == '"' || *p == '\\')
-                    fputc('\\', f);
-                fputc(*p == '\n' ? ' ' : *p, f);
-            }
-            fputs("\"\n", f);
-            fprintf(f, "  file: \"%s\"\n", x->scenario->file);
+            fputs("  ---\n  message: ", f);
+            yaml_quoted(f, x->message);
+            fputs("\n  file: ", f);
+            yaml_quoted(f, x->scenario->file);
+            fputc('\n', f);
             if (x->detail) {
                 fputs("  detail: |\n", f);
                 const char *p = x->detail;
