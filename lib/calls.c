@@ -89,6 +89,27 @@ static upay_code verify_answer(upay_client *c, upay_sign_type type, const upay_p
 }
 
 /*
+ * The two answers the protocol sends unsigned (docs/protocol.md R-CHECK-01,
+ * R-CHECK-02, R-CLIENT-06): state=FAIL with code 20004 (unreadable body) or
+ * 20012 (unknown agent), no `sign`, and nothing but state, code and msg. Any
+ * other field makes it an ordinary answer that must be signed.
+ */
+static int is_unsigned_refusal(const upay_params *p)
+{
+    const char *state = upay_params_get(p, "state");
+    const char *code = upay_params_get(p, "code");
+    if (upay_params_get(p, "sign") || !state || !code || strcmp(state, "FAIL") != 0 ||
+        (strcmp(code, "20004") != 0 && strcmp(code, "20012") != 0))
+        return 0;
+    for (size_t i = 0; i < upay_params_count(p); i++) {
+        const char *name = upay_params_name_at(p, i);
+        if (strcmp(name, "state") != 0 && strcmp(name, "code") != 0 && strcmp(name, "msg") != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/*
  * Everything after the HTTP answer arrived: status, JSON, signature, state,
  * refund_list. `r` gets what could be learned; returns the call's code.
  */
@@ -126,6 +147,15 @@ static upay_code read_answer(upay_client *c, upay_result *r, upay__exchange *ex,
     upay_sign_type type = UPAY_SIGN_MD5;
     if (upay_sign_type_parse(upay_params_get(r->request, "sign_type"), &type) != UPAY_OK)
         type = UPAY_SIGN_MD5;
+    if (is_unsigned_refusal(p)) {
+        /* R-CHECK-01/02: the gateway could not read the body or does not know
+         * the agent, so it cannot sign; nothing was processed. */
+        upay__result_fill(r, p);
+        return upay__error_set(err, UPAY_E_GATEWAY_REFUSED, 0,
+                               "the gateway refused the request unsigned: state=FAIL code=%s "
+                               "(it could not read the request or does not know the agent)",
+                               r->code);
+    }
     rc = verify_answer(c, type, p, err);
     if (rc != UPAY_OK)
         return rc;

@@ -320,10 +320,13 @@ START_TEST(unknown_agent_unsigned)
     upay_pay_request q = pay_request("E2E_AGENT", "0000", 1);
     upay_result *r = NULL;
     upay_error e = {0};
-    ck_assert_int_eq(upay_pay(c, &q, &r, &e), UPAY_E_RESPONSE_SIGN);
-    ck_assert_str_eq(upay_params_get(r->params, "code"), "20012");
+    /* R-CLIENT-06: the unsigned 20012 refusal means nothing happened */
+    ck_assert_int_eq(upay_pay(c, &q, &r, &e), UPAY_E_GATEWAY_REFUSED);
+    ck_assert_int_eq(r->verified, 0);
+    ck_assert_str_eq(r->code, "20012");
     ck_assert_ptr_null(upay_params_get(r->params, "sign"));
-    ck_assert_ptr_nonnull(strstr(e.message, "not signed"));
+    ck_assert_ptr_nonnull(strstr(e.message, "unsigned"));
+    ck_assert_int_eq(upay_code_is_uncertain(UPAY_E_GATEWAY_REFUSED), 0);
     upay_result_free(r);
     upay_client_free(c);
 }
