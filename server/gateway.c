@@ -234,7 +234,7 @@ static void handle(mock_ctx *ctx, const char *http_method, const char *content_t
                || (type == UPAY_SIGN_HMAC_SHA256 && !agent->allow_hmac_sha256)) {
         mock_answer_status(&c, "FAIL", 20002,
                            "signature error: this agent does not accept that sign_type", NULL);
-        type = UPAY_SIGN_MD5;   /* a refused sign_type is answered with MD5 */
+        /* answered in the type the request named, so the client can verify the refusal */
     } else if ((code = upay_sign_verify(req, agent->key, type)) != UPAY_OK) {
         mock_answer_status(&c, "FAIL", 20002,
                            code == UPAY_E_SIGN_MISSING ? "signature error: missing sign"

@@ -4,17 +4,10 @@
  */
 #include "target.h"
 
-#include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "http.h"
 
@@ -101,54 +94,10 @@ int suite_target_probe(suite_target *t)
     return t->has_mock;
 }
 
-#ifdef UPAY_SUITE_HAVE_MOCK
-/*
- * Why stopping needs help: CivetWeb 1.15's master thread waits for new
- * connections in poll() with a fixed 2-second quantum
- * (SOCKET_TIMEOUT_QUANTUM) and looks at its stop flag only between polls,
- * so mg_stop() (inside mock_server_stop()) takes up to 2 s after the last
- * accepted connection. A connection to the listening port ends that poll
- * at once: this thread knocks every 2 ms until the stop is done.
- */
-typedef struct knocker {
-    int port;
-    atomic_int done;
-} knocker;
-
-static void *knock(void *arg)
-{
-    knocker *k = arg;
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((unsigned short)k->port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    while (!atomic_load(&k->done)) {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (fd >= 0) {
-            (void)connect(fd, (struct sockaddr *)&sa, sizeof sa); /* refused once closed: fine */
-            close(fd);
-        }
-        struct timespec ts = {.tv_sec = 0, .tv_nsec = 2000000};
-        nanosleep(&ts, NULL);
-    }
-    return NULL;
-}
-#endif
-
 void suite_embedded_stop(void *server)
 {
 #ifdef UPAY_SUITE_HAVE_MOCK
-    if (!server)
-        return;
-    knocker k = {.port = mock_server_port(server)};
-    atomic_init(&k.done, 0);
-    pthread_t th;
-    int started = k.port > 0 && pthread_create(&th, NULL, knock, &k) == 0;
-    mock_server_stop(server); /* without the knocker: slow, never wrong */
-    atomic_store(&k.done, 1);
-    if (started)
-        pthread_join(th, NULL);
+    mock_server_stop(server);
 #else
     (void)server;
 #endif
