@@ -61,7 +61,9 @@ static void child_start(child *c, const char *const *args)
     line[len] = '\0';
     const char *prefix = "upay-mock listening on ";
     ck_assert_msg(strncmp(line, prefix, strlen(prefix)) == 0, "unexpected line: %s", line);
-    snprintf(c->url, sizeof c->url, "%s", line + strlen(prefix));
+    const char *url = line + strlen(prefix);
+    ck_assert_msg(strlen(url) < sizeof c->url, "listening URL too long: %s", url);
+    memcpy(c->url, url, strlen(url) + 1);
     ck_assert_ptr_nonnull(strstr(c->url, "http://127.0.0.1:"));
 }
 
