@@ -3,6 +3,7 @@
  * orders and journal. Changes run under the store lock in one transaction.
  */
 #include "admin.h"
+#include "ledger.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -407,9 +408,11 @@ void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
         orders(ctx, q, out);
     else if (strcmp(p, "/mock/journal") == 0 && get)
         journal(ctx, q, out);
+    else if (strcmp(p, "/mock/ledger") == 0 && get)
+        mock_ledger_report(ctx, q ? upay_params_get(q, "mch_id") : NULL, out);
     else if (strcmp(p, "/mock/health") == 0 || strcmp(p, "/mock/reset") == 0
              || strcmp(p, "/mock/clock") == 0 || strcmp(p, "/mock/orders") == 0
-             || strcmp(p, "/mock/journal") == 0) {
+             || strcmp(p, "/mock/journal") == 0 || strcmp(p, "/mock/ledger") == 0) {
         reply_error(out, 405, "method not allowed on this admin endpoint");
         out->allow = strcmp(p, "/mock/clock") == 0 ? "GET, POST"
                    : strcmp(p, "/mock/reset") == 0 ? "POST" : "GET";
