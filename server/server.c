@@ -17,7 +17,6 @@
 #include <stdatomic.h>
 #include <sys/socket.h>
 #include <time.h>
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 #include "admin.h"
 #include "ctx.h"
 #include "gateway.h"
+#include "tls_front.h"
 
 /* CivetWeb settings; documented in docs/mock.md ("Connections and timeouts"). */
 #define MOCK_NUM_THREADS "64"          /* workers = connections served at once */
@@ -42,25 +42,75 @@ struct mock_server {
     int quiet;
     char url[96];
     char *admin_token;
-    char pem_path[64];         /* combined key+certificate file for CivetWeb, or "" */
+    int backend_port;          /* CivetWeb's (first) listening port */
+    int remote_backend_port;   /* with TLS: where the front relays non-loopback clients */
+    mock_tls_front *tls;       /* NULL: CivetWeb listens on the public address itself */
     atomic_long connections;   /* connections a worker picked up (GET /mock/stats) */
     atomic_long requests;      /* requests answered */
 };
 
+/* The Connection header CivetWeb itself would send: keep-alive unless the request said otherwise. */
+static const char *connection_header(const struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    const char *asked = mg_get_header(conn, "Connection");
+    if (asked)
+        return strcasecmp(asked, "keep-alive") == 0 ? "keep-alive" : "close";
+    return ri->http_version && strcmp(ri->http_version, "1.1") == 0 ? "keep-alive" : "close";
+}
+
+/*
+ * Send the answer in one write. CivetWeb's header API (mg_response_header_*)
+ * sends every header line as its own TCP segment (the listener sets
+ * TCP_NODELAY): eight segments per answer cost more than all the gateway's
+ * work (docs/performance.md). The header API stays for the rare answers that
+ * must close the connection, because only it tells CivetWeb to close.
+ */
 static void send_reply(struct mg_connection *conn, const mock_reply *reply, int close_after)
 {
-    mg_response_header_start(conn, reply->status);
-    mg_response_header_add(conn, "Content-Type", "application/json; charset=utf-8", -1);
-    char length[24];
-    snprintf(length, sizeof length, "%zu", reply->len);
-    mg_response_header_add(conn, "Content-Length", length, -1);
-    mg_response_header_add(conn, "Cache-Control", "no-store", -1);
-    if (reply->allow)
-        mg_response_header_add(conn, "Allow", reply->allow, -1);
-    if (close_after)
+    if (close_after) {
+        mg_response_header_start(conn, reply->status);
+        mg_response_header_add(conn, "Content-Type", "application/json; charset=utf-8", -1);
+        char length[24];
+        snprintf(length, sizeof length, "%zu", reply->len);
+        mg_response_header_add(conn, "Content-Length", length, -1);
+        mg_response_header_add(conn, "Cache-Control", "no-store", -1);
+        if (reply->allow)
+            mg_response_header_add(conn, "Allow", reply->allow, -1);
         mg_response_header_add(conn, "Connection", "close", -1);
-    mg_response_header_send(conn);
-    mg_write(conn, reply->body, reply->len);
+        mg_response_header_send(conn);
+        mg_write(conn, reply->body, reply->len);
+        return;
+    }
+    char date[40];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &tm));
+    char head[512];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d %s\r\n"
+                     "Content-Type: application/json; charset=utf-8\r\n"
+                     "Content-Length: %zu\r\n"
+                     "Cache-Control: no-store\r\n"
+                     "%s%s%s"
+                     "Date: %s\r\n"
+                     "Connection: %s\r\n\r\n",
+                     reply->status, mg_get_response_code_text(conn, reply->status), reply->len,
+                     reply->allow ? "Allow: " : "", reply->allow ? reply->allow : "",
+                     reply->allow ? "\r\n" : "", date, connection_header(conn));
+    if (n < 0 || (size_t)n >= sizeof head)
+        n = 0;
+    char *whole = malloc((size_t)n + reply->len);
+    if (!whole) {
+        /* out of memory: two writes still answer correctly */
+        mg_write(conn, head, (size_t)n);
+        mg_write(conn, reply->body, reply->len);
+        return;
+    }
+    memcpy(whole, head, (size_t)n);
+    memcpy(whole + n, reply->body, reply->len);
+    mg_write(conn, whole, (size_t)n + reply->len);
+    free(whole);
 }
 
 /*
@@ -158,8 +208,11 @@ static int token_matches(const char *given, const char *want)
 static int admin_allowed(const mock_server *server, struct mg_connection *conn)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
+    /* behind the TLS front every client looks local: its port tells them apart */
+    int local = is_loopback(ri->remote_addr) &&
+                !(server->tls && ri->server_port == server->remote_backend_port);
     if (!server->admin_token)
-        return is_loopback(ri->remote_addr);
+        return local;
     const char *auth = mg_get_header(conn, "Authorization");
     if (auth && strncasecmp(auth, "Bearer ", 7) == 0 && token_matches(auth + 7, server->admin_token))
         return 1;
@@ -283,66 +336,6 @@ static int parse_listen(const char *listen, char *host, size_t hostlen, int *por
     return 0;
 }
 
-/*
- * CivetWeb loads libssl at run time and calls SSL_get_peer_certificate on
- * every TLS connection. OpenSSL 3 renamed it (SSL_get1_peer_certificate),
- * so Debian's civetweb 1.15 with OpenSSL 3 would call a NULL pointer on the
- * first HTTPS request. Refuse to serve TLS rather than crash.
- */
-static int tls_usable(char *err, size_t errlen)
-{
-    if (!mg_check_feature(MG_FEATURES_TLS)) {
-        snprintf(err, errlen, "this CivetWeb was built without TLS: cannot serve HTTPS");
-        return 0;
-    }
-    void *ssl = dlopen("libssl.so", RTLD_LAZY | RTLD_LOCAL);
-    int ok = ssl && dlsym(ssl, "SSL_get_peer_certificate") != NULL;
-    if (ssl)
-        dlclose(ssl);
-    if (!ok)
-        snprintf(err, errlen,
-                 "this CivetWeb cannot serve HTTPS with the installed OpenSSL (libssl.so lacks "
-                 "SSL_get_peer_certificate, which CivetWeb 1.15 calls on every TLS connection); "
-                 "serve plain HTTP and put a TLS proxy in front (see docs/mock.md)");
-    return ok;
-}
-
-/* CivetWeb wants key and certificate in one PEM file: concatenate them. */
-static int combine_pem(mock_server *server, const char *cert, const char *key, char *err,
-                       size_t errlen)
-{
-    snprintf(server->pem_path, sizeof server->pem_path, "/tmp/upay-mock-tls-XXXXXX");
-    int fd = mkstemp(server->pem_path);
-    if (fd < 0) {
-        server->pem_path[0] = '\0';
-        snprintf(err, errlen, "cannot create a temporary file for the TLS key");
-        return -1;
-    }
-    FILE *out = fdopen(fd, "w");
-    const char *files[2] = { key, cert };
-    int ok = out != NULL;
-    for (int i = 0; ok && i < 2; i++) {
-        FILE *in = fopen(files[i], "rb");
-        if (!in) {
-            snprintf(err, errlen, "cannot read %s", files[i]);
-            ok = 0;
-            break;
-        }
-        char buf[4096];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-            if (fwrite(buf, 1, n, out) != n)
-                ok = 0;
-        fputc('\n', out);
-        fclose(in);
-    }
-    if (out ? fclose(out) != 0 : close(fd) != 0)
-        ok = 0;
-    if (!ok && !err[0])
-        snprintf(err, errlen, "cannot write the combined TLS file");
-    return ok ? 0 : -1;
-}
-
 mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t errlen)
 {
     static const mock_options defaults;
@@ -367,8 +360,6 @@ mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t er
         snprintf(errbuf, errlen, "TLS needs both --tls-cert and --tls-key");
         return NULL;
     }
-    if (tls && !tls_usable(errbuf, errlen))
-        return NULL;
 
     mock_server *server = calloc(1, sizeof *server);
     if (!server) {
@@ -386,12 +377,17 @@ mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t er
     server->ctx = mock_ctx_new(opts, errbuf, errlen);
     if (!server->ctx)
         goto fail;
-    if (tls && combine_pem(server, opts->tls_cert, opts->tls_key, errbuf, errlen) != 0)
-        goto fail;
 
-    mg_init_library(tls ? MG_FEATURES_TLS : 0);
+    /*
+     * With TLS, CivetWeb serves two loopback ports behind the TLS front
+     * (tls_front.h): the first for loopback clients, the second for the rest.
+     */
+    mg_init_library(0);
     char ports[96];
-    snprintf(ports, sizeof ports, "%s:%d%s", host, port, tls ? "s" : "");
+    if (tls)
+        snprintf(ports, sizeof ports, "127.0.0.1:0,127.0.0.1:0");
+    else
+        snprintf(ports, sizeof ports, "%s:%d", host, port);
     const char *options[] = {
         "listening_ports", ports,
         "num_threads", MOCK_NUM_THREADS,
@@ -401,23 +397,15 @@ mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t er
         "tcp_nodelay", "1",
         "listen_backlog", MOCK_LISTEN_BACKLOG,
         "connection_queue", MOCK_CONNECTION_QUEUE,
-        tls ? "ssl_certificate" : NULL, tls ? server->pem_path : NULL,
-        tls ? "ssl_protocol_version" : NULL, tls ? "4" : NULL,
-        NULL, NULL
+        NULL
     };
     struct mg_callbacks callbacks;
     memset(&callbacks, 0, sizeof callbacks);
     callbacks.log_message = log_message;
     callbacks.init_connection = count_connection;
     server->mg = mg_start(&callbacks, server, options);
-    if (server->pem_path[0]) {
-        /* CivetWeb has read the key: do not leave it lying around. */
-        unlink(server->pem_path);
-        server->pem_path[0] = '\0';
-    }
     if (!server->mg) {
-        snprintf(errbuf, errlen, "cannot listen on %s%s (address in use, or a bad TLS key)",
-                 listen, tls ? " with TLS" : "");
+        snprintf(errbuf, errlen, "cannot listen on %s (address in use, or not local)", listen);
         goto fail;
     }
     mg_set_request_handler(server->mg, "/UnifiedPay/Gateway", gateway_handler, server);
@@ -425,14 +413,22 @@ mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t er
     mg_set_request_handler(server->mg, "/mock/", admin_handler, server);
     mg_set_request_handler(server->mg, "/", other_handler, server);
 
-    struct mg_server_port bound[4];
+    struct mg_server_port bound[2];
     memset(bound, 0, sizeof bound);
-    int n = mg_get_server_ports(server->mg, 4, bound);
-    if (n < 1) {
+    int n = mg_get_server_ports(server->mg, 2, bound);
+    if (n < (tls ? 2 : 1)) {
         snprintf(errbuf, errlen, "cannot learn the bound port");
         goto fail;
     }
-    server->port = bound[0].port;
+    server->backend_port = server->port = bound[0].port;
+    if (tls) {
+        server->remote_backend_port = bound[1].port;
+        server->tls = mock_tls_front_start(host, port, opts->tls_cert, opts->tls_key,
+                                           bound[0].port, bound[1].port, errbuf, errlen);
+        if (!server->tls)
+            goto fail;
+        server->port = mock_tls_front_port(server->tls);
+    }
     snprintf(server->url, sizeof server->url, "%s://%s:%d", tls ? "https" : "http", host,
              server->port);
     return server;
@@ -487,8 +483,9 @@ void mock_server_stop(mock_server *server)
 {
     if (!server)
         return;
+    mock_tls_front_stop(server->tls);
     if (server->mg) {
-        stop_knocker k = {.port = server->port};
+        stop_knocker k = {.port = server->backend_port};
         atomic_init(&k.done, 0);
         pthread_t knocker;
         int knocking = k.port > 0 && pthread_create(&knocker, NULL, knock_until_stopped, &k) == 0;
@@ -497,8 +494,6 @@ void mock_server_stop(mock_server *server)
         if (knocking)
             pthread_join(knocker, NULL);
     }
-    if (server->pem_path[0])
-        unlink(server->pem_path);
     mock_ctx_free(server->ctx);
     free(server->admin_token);
     free(server);

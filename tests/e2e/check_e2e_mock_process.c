@@ -349,51 +349,6 @@ START_TEST(admin_token)
 }
 END_TEST
 
-START_TEST(tls)
-{
-    char dir[] = "/tmp/upay-mock-tls-test-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    char cmd[512], cert[128], key[128];
-    snprintf(cert, sizeof cert, "%s/cert.pem", dir);
-    snprintf(key, sizeof key, "%s/key.pem", dir);
-    snprintf(cmd, sizeof cmd,
-             "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-             "-keyout %s -out %s >/dev/null 2>&1", key, cert);
-    if (system(cmd) != 0) {
-        /* No openssl program: nothing to test with. */
-        rmdir(dir);
-        return;
-    }
-    mock_options o;
-    memset(&o, 0, sizeof o);
-    o.tls_cert = cert;
-    o.tls_key = key;
-    o.listen = "127.0.0.1:0";
-    o.quiet = 1;
-    char err[512] = "";
-    mock_server *s = mock_server_start(&o, err, sizeof err);
-    if (s) {
-        ck_assert_ptr_nonnull(strstr(mock_server_url(s), "https://"));
-        long status = 0;
-        char *body = mt_admin(mock_server_url(s), "GET", "/mock/health", NULL, &status);
-        ck_assert_int_eq(status, 200);
-        free(body);
-        mock_server_stop(s);
-    } else {
-        /* A CivetWeb that cannot do TLS here must say so, not crash later. */
-        ck_assert_msg(strstr(err, "HTTPS") != NULL, "unclear TLS refusal: %s", err);
-    }
-    /* Only one of the two: refused with a sentence. */
-    o.tls_key = NULL;
-    err[0] = '\0';
-    ck_assert_ptr_null(mock_server_start(&o, err, sizeof err));
-    ck_assert_ptr_nonnull(strstr(err, "--tls-key"));
-    unlink(cert);
-    unlink(key);
-    rmdir(dir);
-}
-END_TEST
-
 START_TEST(command_line)
 {
     char out[8192];
@@ -432,7 +387,6 @@ Suite *make_e2e_mock_process_suite(void)
     add(s, tcase_create("seed"), seed_reproducible);
     add(s, tcase_create("config_strict"), config_strict_version);
     add(s, tcase_create("admin_token"), admin_token);
-    add(s, tcase_create("tls"), tls);
     add(s, tcase_create("command_line"), command_line);
     return s;
 }
