@@ -1,0 +1,212 @@
+/*
+ * check_mock_lint.c - the integration linter without HTTP: each mistake it
+ * names is raised by the traffic that shows it, and not by the careful
+ * traffic next to it (the same calls spaced or numbered correctly).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lint.h"
+#include "request.h"
+
+typedef struct ev {
+    int kind;
+    long long now;
+    const char *otn;
+    const char *orn;
+    long long total;
+    int told;
+    const char *trade_state;
+} ev;
+
+static size_t feed(mock_lint *l, const char *mch, ev x, char *raised, size_t len)
+{
+    mock_lint_event e;
+    memset(&e, 0, sizeof e);
+    e.mch_id = mch;
+    e.call_kind = x.kind;
+    e.now = x.now;
+    e.out_trade_no = x.otn;
+    e.out_refund_no = x.orn;
+    e.auth_code = "134567890123450000";
+    e.total_fee = x.total;
+    e.order_total = -1;
+    e.told = x.told;
+    e.trade_state = x.trade_state;
+    return mock_lint_observe(l, &e, raised, len);
+}
+
+static int count_kind(mock_lint *l, const char *mch, long long now, const char *kind)
+{
+    cJSON *rep = mock_lint_report(l, mch, now);
+    ck_assert_ptr_nonnull(rep);
+    int n = 0;
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItem(rep, "findings"))
+        if (!strcmp(cJSON_GetObjectItem(f, "kind")->valuestring, kind))
+            n++;
+    ck_assert_int_eq(cJSON_GetObjectItem(rep, "count")->valueint,
+                     cJSON_GetArraySize(cJSON_GetObjectItem(rep, "findings")));
+    cJSON_Delete(rep);
+    return n;
+}
+
+START_TEST(double_refund)
+{
+    mock_lint *l = mock_lint_new();
+    char raised[128];
+    feed(l, "M", (ev){MOCK_CALL_PAY, 0, "O1", NULL, 100, 1, "SUCCESS"}, raised, sizeof raised);
+    /* R1 NOTSURE, then R1 again: fine; then R2 while R1 is still NOTSURE: raised */
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_REFUND, 10, "O1", "R1", 100, 1, "NEED_QUERY"},
+                           raised, sizeof raised), 0);
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_REFUND, 20, "O1", "R1", 100, 1, "NEED_QUERY"},
+                           raised, sizeof raised), 0);
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_REFUND, 30, "O1", "R2", 100, 1, "SUCCESS"},
+                           raised, sizeof raised), 1);
+    ck_assert_str_eq(raised, "double_refund_risk");
+    /* an answer lost on the way (told = 0) is just as risky */
+    feed(l, "M", (ev){MOCK_CALL_PAY, 0, "O2", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    feed(l, "M", (ev){MOCK_CALL_REFUND, 10, "O2", "R3", 100, 0, "SUCCESS"}, NULL, 0);
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_REFUND, 11, "O2", "R4", 100, 1, "SUCCESS"},
+                           raised, sizeof raised), 1);
+    /* a refundquery that tells SUCCESS clears the doubt */
+    feed(l, "M", (ev){MOCK_CALL_PAY, 0, "O3", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    feed(l, "M", (ev){MOCK_CALL_REFUND, 10, "O3", "R5", 100, 1, "PROCESSING"}, NULL, 0);
+    const char *nos[] = {"R5"}, *sts[] = {"SUCCESS"};
+    mock_lint_event q = {.mch_id = "M", .call_kind = MOCK_CALL_REFUNDQUERY, .now = 12,
+                         .out_trade_no = "O3", .total_fee = -1, .order_total = -1, .told = 1,
+                         .trade_state = "SUCCESS", .refund_nos = nos, .refund_statuses = sts,
+                         .nrefunds = 1};
+    mock_lint_observe(l, &q, NULL, 0);
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_REFUND, 13, "O3", "R6", 100, 1, "SUCCESS"},
+                           raised, sizeof raised), 0);
+    /* a FAIL refund is no risk */
+    feed(l, "M", (ev){MOCK_CALL_PAY, 0, "O4", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    feed(l, "M", (ev){MOCK_CALL_REFUND, 10, "O4", "R7", 100, 1, "FAIL"}, NULL, 0);
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_REFUND, 13, "O4", "R8", 100, 1, "SUCCESS"},
+                           NULL, 0), 0);
+    ck_assert_int_eq(count_kind(l, "M", 100, "double_refund_risk"), 2);
+    mock_lint_free(l);
+}
+END_TEST
+
+START_TEST(early_cancel)
+{
+    mock_lint *l = mock_lint_new();
+    feed(l, "M", (ev){MOCK_CALL_PAY, 100, "O1", NULL, 100, 1, "NEED_QUERY"}, NULL, 0);
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_CANCEL, 114, "O1", NULL, -1, 1, "SUCCESS"}, NULL, 0), 1);
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_CANCEL, 114, "O1", NULL, -1, 1, "SUCCESS"}, NULL, 0), 0);
+    feed(l, "M", (ev){MOCK_CALL_PAY, 100, "O2", NULL, 100, 1, "NEED_QUERY"}, NULL, 0);
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_CANCEL, 115, "O2", NULL, -1, 1, "SUCCESS"}, NULL, 0), 0);
+    ck_assert_int_eq(count_kind(l, "M", 200, "early_cancel"), 1);
+    mock_lint_free(l);
+}
+END_TEST
+
+START_TEST(polling)
+{
+    mock_lint *l = mock_lint_new();
+    char raised[64];
+    feed(l, "M", (ev){MOCK_CALL_PAY, 0, "O1", NULL, 100, 1, "NEED_QUERY"}, NULL, 0);
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_ORDERQUERY, 5, "O1", NULL, -1, 1, "NEED_QUERY"}, NULL, 0), 0);
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_ORDERQUERY, 7, "O1", NULL, -1, 1, "NEED_QUERY"},
+                           raised, sizeof raised), 1);
+    ck_assert_str_eq(raised, "fast_polling");
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_ORDERQUERY, 12, "O1", NULL, -1, 1, "SUCCESS"}, NULL, 0), 0);
+    /* paid: querying again at once is not polling */
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_ORDERQUERY, 12, "O1", NULL, -1, 1, "SUCCESS"}, NULL, 0), 0);
+    /* an order paid at once is not polled either */
+    feed(l, "M", (ev){MOCK_CALL_PAY, 0, "O2", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_ORDERQUERY, 1, "O2", NULL, -1, 1, "SUCCESS"}, NULL, 0), 0);
+    ck_assert_int_eq(count_kind(l, "M", 20, "fast_polling"), 1);
+    mock_lint_free(l);
+}
+END_TEST
+
+START_TEST(abandoned)
+{
+    mock_lint *l = mock_lint_new();
+    feed(l, "M", (ev){MOCK_CALL_PAY, 0, "O1", NULL, 100, 1, "NEED_QUERY"}, NULL, 0);    /* left alone */
+    feed(l, "M", (ev){MOCK_CALL_PAY, 0, "O2", NULL, 100, 0, NULL}, NULL, 0);            /* no answer */
+    feed(l, "M", (ev){MOCK_CALL_ORDERQUERY, 10, "O2", NULL, -1, 1, "SUCCESS"}, NULL, 0);  /* queried: known */
+    feed(l, "M", (ev){MOCK_CALL_PAY, 0, "O3", NULL, 100, 1, "NEED_QUERY"}, NULL, 0);
+    feed(l, "M", (ev){MOCK_CALL_CANCEL, 60, "O3", NULL, -1, 0, NULL}, NULL, 0);          /* cancelled */
+    feed(l, "M", (ev){MOCK_CALL_PAY, 0, "O4", NULL, 100, 1, "FAIL"}, NULL, 0);          /* refused */
+    ck_assert_int_eq(count_kind(l, "M", MOCK_LINT_ABANDON_AFTER - 1, "abandoned_order"), 0);
+    ck_assert_int_eq(count_kind(l, "M", MOCK_LINT_ABANDON_AFTER, "abandoned_order"), 1);
+    ck_assert_int_eq(count_kind(l, "M", MOCK_LINT_ABANDON_AFTER * 2, "abandoned_order"), 1); /* once */
+    mock_lint_free(l);
+}
+END_TEST
+
+START_TEST(reuse_and_total)
+{
+    mock_lint *l = mock_lint_new();
+    char raised[64];
+    feed(l, "M", (ev){MOCK_CALL_PAY, 0, "O1", NULL, 100, 1, "FAIL"}, NULL, 0);
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_PAY, 30, "O1", NULL, 200, 1, "SUCCESS"},
+                           raised, sizeof raised), 1);
+    ck_assert_str_eq(raised, "out_trade_no_reused");
+    feed(l, "M", (ev){MOCK_CALL_PAY, 0, "O2", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_REFUND, 40, "O2", "R1", 101, 1, "FAIL"},
+                           raised, sizeof raised), 1);
+    ck_assert_str_eq(raised, "refund_total_mismatch");
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_REFUND, 40, "O2", "R2", 100, 1, "SUCCESS"}, NULL, 0), 0);
+    /* the order's total from the mock wins over what the linter saw */
+    mock_lint_event e = {.mch_id = "M", .call_kind = MOCK_CALL_REFUND, .now = 50,
+                         .out_trade_no = "O9", .out_refund_no = "R9", .total_fee = 100,
+                         .order_total = 300, .told = 1, .trade_state = "FAIL"};
+    ck_assert_uint_eq(mock_lint_observe(l, &e, NULL, 0), 1);
+    ck_assert_int_eq(count_kind(l, "M", 60, "refund_total_mismatch"), 2);
+    ck_assert_int_eq(count_kind(l, "M", 60, "out_trade_no_reused"), 1);
+    /* other merchants see nothing; forget drops it */
+    ck_assert_int_eq(count_kind(l, "N", 60, "out_trade_no_reused"), 0);
+    mock_lint_forget(l, "M");
+    ck_assert_int_eq(count_kind(l, "M", 60, "out_trade_no_reused"), 0);
+    mock_lint_free(l);
+}
+END_TEST
+
+START_TEST(bounds)
+{
+    mock_lint *l = mock_lint_new();
+    char otn[33], mch[33];
+    /* many reuses: the findings ring keeps the latest MOCK_LINT_FINDINGS_MAX */
+    for (int i = 0; i < MOCK_LINT_FINDINGS_MAX + 20; i++)
+        feed(l, "M", (ev){MOCK_CALL_PAY, i, "O1", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    cJSON *rep = mock_lint_report(l, "M", 1000);
+    ck_assert_int_eq(cJSON_GetObjectItem(rep, "count")->valueint, MOCK_LINT_FINDINGS_MAX);
+    cJSON_Delete(rep);
+    for (int i = 0; i < MOCK_LINT_ORDERS_MAX + 10; i++) {
+        snprintf(otn, sizeof otn, "X%d", i);
+        feed(l, "M", (ev){MOCK_CALL_PAY, i, otn, NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    }
+    for (int i = 0; i < MOCK_LINT_MERCHANTS_MAX + 5; i++) {
+        snprintf(mch, sizeof mch, "M%d", i);
+        feed(l, mch, (ev){MOCK_CALL_PAY, i, "O1", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    }
+    ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_PAY, 0, NULL, NULL, 100, 1, "SUCCESS"}, NULL, 0), 0);
+    ck_assert_uint_eq(mock_lint_observe(NULL, NULL, NULL, 0), 0);
+    ck_assert_uint_eq(mock_lint_observe(l, NULL, NULL, 0), 0);
+    mock_lint_forget(l, NULL);
+    mock_lint_free(l);
+    mock_lint_free(NULL);
+}
+END_TEST
+
+Suite *make_mock_lint_suite(void)
+{
+    Suite *s = suite_create("mock_lint");
+    TCase *tc = tcase_create("refunds");
+    tcase_add_test(tc, double_refund);
+    tcase_add_test(tc, reuse_and_total);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("orders");
+    tcase_add_test(tc, early_cancel);
+    tcase_add_test(tc, polling);
+    tcase_add_test(tc, abandoned);
+    tcase_add_test(tc, bounds);
+    suite_add_tcase(s, tc);
+    return s;
+}
