@@ -11,6 +11,7 @@
 
 #include "config.h" /* server/config.h: upay-mock's built-in agents */
 #include "options.h"
+#include "record.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
@@ -60,6 +61,8 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
     int status = 2;
     memset(&target, 0, sizeof target);
 
+    if (argc > 1 && strcmp(argv[1], "record") == 0)
+        return suite_record_main(argc - 1, argv + 1, out, errout);
     if (suite_options_parse(argc, argv, &o, &err) != 0 || suite_options_finish(&o, &err) != 0) {
         fprintf(errout, "upay-suite: %s\n", suite_buf_str(&err));
         goto done;

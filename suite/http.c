@@ -63,6 +63,8 @@ int suite_http(const suite_http_request *req, suite_http_response *out)
         snprintf(line, sizeof line, "Authorization: Bearer %s", req->bearer);
         headers = curl_slist_append(headers, line);
     }
+    for (size_t i = 0; req->headers && req->headers[i]; i++)
+        headers = curl_slist_append(headers, req->headers[i]);
     headers = curl_slist_append(headers, "Expect:");
     curl_easy_setopt(c, CURLOPT_URL, req->url);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

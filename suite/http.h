@@ -25,6 +25,7 @@ typedef struct suite_http_request {
     const char *body;          /* NULL = no body */
     size_t body_len;
     const char *bearer;        /* Authorization: Bearer TOKEN, or NULL */
+    const char *const *headers; /* more "Name: value" lines, NULL-terminated; NULL = none */
     long timeout_ms;           /* 0 = 30 s */
     int insecure;              /* skip TLS verification */
 } suite_http_request;

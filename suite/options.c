@@ -15,6 +15,7 @@ void suite_options_usage(FILE *f)
 {
     fputs(
         "usage: upay-suite [options] [FILES or DIRS...]\n"
+        "       upay-suite record --target URL --mch-id M [--out FILE] [--name NAME]\n"
         "Run conformance scenarios (default: ./scenarios, else the source tree's).\n"
         "\n"
         "target:\n"

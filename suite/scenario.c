@@ -188,7 +188,7 @@ static int check_raw(const cJSON *raw, const char *what, suite_buf *err)
 {
     static const char *const keys[] = {
         "method", "params", "base", "drop", "sign", "key", "sign_type", "body",
-        "content_type", "http_method", "path", "pad_to", NULL,
+        "content_type", "http_method", "path", "pad_to", "headers", NULL,
     };
     if (!cJSON_IsObject(raw)) {
         suite_buf_printf(err, "%s: \"raw\" must be an object", what);
@@ -208,6 +208,20 @@ static int check_raw(const cJSON *raw, const char *what, suite_buf *err)
                   strcmp(sign->valuestring, "lowercase")))) {
         suite_buf_printf(err, "%s: \"sign\" must be valid, none, empty, wrong or lowercase", what);
         return -1;
+    }
+    const cJSON *hdrs = cJSON_GetObjectItemCaseSensitive(raw, "headers");
+    if (hdrs) {
+        int bad = !cJSON_IsObject(hdrs) || cJSON_GetArraySize(hdrs) > 8;
+        for (const cJSON *h = cJSON_IsObject(hdrs) ? hdrs->child : NULL; h && !bad; h = h->next)
+            bad = !cJSON_IsString(h) || !*h->string || strpbrk(h->string, ": \r\n")
+                  || strpbrk(h->valuestring, "\r\n")
+                  || suite_template_check(h->valuestring, err) != 0;
+        if (bad) {
+            if (!err->len)
+                suite_buf_printf(err, "%s: \"headers\" must be an object of at most 8 "
+                                      "\"Name\": \"value\" strings", what);
+            return -1;
+        }
     }
     const cJSON *base = cJSON_GetObjectItemCaseSensitive(raw, "base");
     if (base && !cJSON_IsBool(base)) {
@@ -230,16 +244,41 @@ static int check_raw(const cJSON *raw, const char *what, suite_buf *err)
     return 0;
 }
 
+/*
+ * A mock rule (server/rules.h): an object whose strings are templates and
+ * which names a "fault". The mock checks the rest when it is added.
+ */
+static int check_templates(const cJSON *v, suite_buf *err)
+{
+    if (cJSON_IsString(v))
+        return suite_template_check(v->valuestring, err);
+    for (const cJSON *e = (cJSON_IsObject(v) || cJSON_IsArray(v)) ? v->child : NULL; e; e = e->next)
+        if (check_templates(e, err) != 0)
+            return -1;
+    return 0;
+}
+
+static int check_rule(const cJSON *rule, const char *what, suite_buf *err)
+{
+    const cJSON *fault = cJSON_GetObjectItemCaseSensitive(rule, "fault");
+    if (!cJSON_IsObject(rule) || !cJSON_IsString(fault) || !*fault->valuestring) {
+        suite_buf_printf(err, "%s: \"rule\" must be an object with a \"fault\" "
+                              "(docs/edge-cases.md)", what);
+        return -1;
+    }
+    return check_templates(rule, err);
+}
+
 static int check_step(const cJSON *st, size_t index, unsigned requires, const cJSON *mock,
                       suite_step *out, suite_buf *err)
 {
     static const char *const common[] = {"title", "repeat", "expect", "capture"};
-    static const char *const call_keys[] = {"call", "params", "as", "title", "repeat", "expect",
-                                            "capture", NULL};
+    static const char *const call_keys[] = {"call", "params", "as", "timeout_ms", "title",
+                                            "repeat", "expect", "capture", NULL};
     static const char *const raw_keys[] = {"raw", "title", "repeat", "expect", "capture", NULL};
-    static const char *const flow_keys[] = {"flow", "params", "options", "as", "title", "repeat",
-                                            "expect", "capture", NULL};
-    static const char *const mock_keys[] = {"mock", "advance_seconds", "title", "repeat",
+    static const char *const flow_keys[] = {"flow", "params", "options", "as", "timeout_ms",
+                                            "title", "repeat", "expect", "capture", NULL};
+    static const char *const mock_keys[] = {"mock", "advance_seconds", "rule", "title", "repeat",
                                             "expect", "capture", NULL};
     static const char *const set_keys[] = {"set", "title", NULL};
     (void)common;
@@ -302,10 +341,21 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
         if (!cJSON_IsString(v) || (strcmp(v->valuestring, "reset") != 0 &&
                                    strcmp(v->valuestring, "clock") != 0 &&
                                    strcmp(v->valuestring, "orders") != 0 &&
-                                   strcmp(v->valuestring, "restart") != 0)) {
-            suite_buf_printf(err, "%s: \"mock\" must be reset, clock, orders or restart", what);
+                                   strcmp(v->valuestring, "restart") != 0 &&
+                                   strcmp(v->valuestring, "rule") != 0 &&
+                                   strcmp(v->valuestring, "rules") != 0 &&
+                                   strcmp(v->valuestring, "journal") != 0 &&
+                                   strcmp(v->valuestring, "lint") != 0)) {
+            suite_buf_printf(err, "%s: \"mock\" must be reset, clock, orders, restart, rule, "
+                                  "rules, journal or lint", what);
             return -1;
         }
+        if ((strcmp(v->valuestring, "rule") == 0) != (cJSON_GetObjectItemCaseSensitive(st, "rule") != NULL)) {
+            suite_buf_printf(err, "%s: \"rule\" goes with \"mock\": \"rule\" (and it needs one)", what);
+            return -1;
+        }
+        if (strcmp(v->valuestring, "rule") == 0 && check_rule(cJSON_GetObjectItemCaseSensitive(st, "rule"), what, err) != 0)
+            return -1;
         if (strcmp(v->valuestring, "restart") == 0 && !suite_private_has_state(mock)) {
             suite_buf_printf(err, "%s: restart needs the scenario's \"mock\": "
                                   "{\"state_file\": true}", what);
@@ -335,6 +385,12 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
             return -1;
         }
         break;
+    }
+    const cJSON *timeout = cJSON_GetObjectItemCaseSensitive(st, "timeout_ms");
+    if (timeout && (!cJSON_IsNumber(timeout) || timeout->valuedouble < 1 ||
+                    timeout->valuedouble > 600000)) {
+        suite_buf_printf(err, "%s: \"timeout_ms\" must be a number from 1 to 600000", what);
+        return -1;
     }
     const cJSON *as = cJSON_GetObjectItemCaseSensitive(st, "as");
     if (as) {
@@ -414,7 +470,10 @@ static suite_scenario *parse_scenario(const cJSON *obj, const char *file, suite_
     if (string_list(cJSON_GetObjectItemCaseSensitive(s->json, "tags"), "tags", &s->tags, &s->ntags, err) != 0 ||
         string_list(cJSON_GetObjectItemCaseSensitive(s->json, "rules"), "rules", &s->rules, &s->nrules, err) != 0)
         goto fail;
-    if (s->nrules == 0) {
+    int recorded = 0;   /* `upay-suite record` output proves a session, not a rule */
+    for (size_t i = 0; i < s->ntags; i++)
+        recorded |= strcmp(s->tags[i], "recorded") == 0;
+    if (s->nrules == 0 && !recorded) {
         suite_buf_puts(err, "\"rules\" must list at least one rule id (R-AREA-NN)");
         goto fail;
     }

@@ -143,23 +143,27 @@ static int step_client(suite_ctx *ctx, const suite_step *step, upay_client **tmp
                        upay_client **use, suite_buf *err)
 {
     const cJSON *as = GET(step->spec, "as");
+    const cJSON *timeout = GET(step->spec, "timeout_ms");
     *tmp = NULL;
     *use = ctx->client;
-    if (!as)
+    if (!as && !timeout)
         return 0;
     int rc = 0;
     char *agent = expand_str(ctx, GET(as, "agent_id"), &rc, err);
     char *key = rc == 0 ? expand_str(ctx, GET(as, "key"), &rc, err) : NULL;
     char *type = rc == 0 ? expand_str(ctx, GET(as, "sign_type"), &rc, err) : NULL;
     upay_sign_type st = UPAY_SIGN_MD5;
+    long total_ms = cJSON_IsNumber(timeout) ? (long)timeout->valuedouble : 0;
     upay_client *c = rc == 0 ? upay_client_new() : NULL;
     if (rc == 0 && (!c || upay_client_set_url(c, ctx->target->gateway_url) != UPAY_OK ||
                     upay_client_set_agent(c, agent ? agent : ctx->agent_id) != UPAY_OK ||
                     upay_client_set_key(c, key ? key : ctx->key) != UPAY_OK ||
                     upay_client_set_insecure(c, ctx->target->insecure) != UPAY_OK ||
                     upay_sign_type_parse(type, &st) != UPAY_OK ||
-                    upay_client_set_sign_type(c, st) != UPAY_OK)) {
-        suite_buf_puts(err, "\"as\": cannot configure a client with these settings");
+                    upay_client_set_sign_type(c, st) != UPAY_OK ||
+                    upay_client_set_timeouts(c, 0, total_ms) != UPAY_OK)) {
+        suite_buf_puts(err, "\"as\" / \"timeout_ms\": cannot configure a client with these "
+                            "settings");
         rc = -1;
     }
     free(agent);
@@ -323,7 +327,25 @@ static int exec_raw(suite_ctx *ctx, const suite_step *step, suite_step_result *o
     out->url = path ? suite_strfmt("%s%s", target->base_url, path)
                     : suite_strdup(target->gateway_url);
     out->request = suite_strdup(form);
+    const char *hdr_lines[9] = {NULL};
+    char *hdr_owned[8] = {NULL};
+    size_t nhdr = 0;
+    const cJSON *hdrs = GET(raw, "headers");
+    for (const cJSON *h = hdrs ? hdrs->child : NULL; h && nhdr < 8 && rc == 0; h = h->next) {
+        char *v = expand_str(ctx, h, &rc, err);
+        if (rc == 0 && v)
+            hdr_owned[nhdr] = suite_strfmt("%s: %s", h->string, v);
+        if (hdr_owned[nhdr])
+            hdr_lines[nhdr] = hdr_owned[nhdr], nhdr++;
+        free(v);
+    }
+    if (rc != 0) {
+        for (size_t i = 0; i < nhdr; i++)
+            free(hdr_owned[i]);
+        goto done;
+    }
     suite_http_request req = {
+        .headers = nhdr ? hdr_lines : NULL,
         .method = hmethod ? hmethod : "POST",
         .url = out->url,
         .content_type = ctype ? ctype : "application/x-www-form-urlencoded",
@@ -335,6 +357,8 @@ static int exec_raw(suite_ctx *ctx, const suite_step *step, suite_step_result *o
         req.body = NULL;
     suite_http_response res;
     int sent = suite_http(&req, &res);
+    for (size_t i = 0; i < nhdr; i++)
+        free(hdr_owned[i]);
     out->response = suite_strdup(res.body);
     out->http_status = res.status;
     upay_params *view = NULL;
@@ -624,6 +648,36 @@ static int exec_flow(suite_ctx *ctx, const suite_step *step, suite_step_result *
 
 /* ---- mock control ---- */
 
+/*
+ * A copy of `v` with every string expanded as a template (numbers, booleans
+ * and nulls kept). NULL with a sentence in `err` on a bad template.
+ */
+static cJSON *expand_json(suite_ctx *ctx, const cJSON *v, suite_buf *err)
+{
+    if (cJSON_IsString(v)) {
+        int rc = 0;
+        char *text = expand_str(ctx, v, &rc, err);
+        cJSON *s = rc == 0 && text ? cJSON_CreateString(text) : NULL;
+        free(text);
+        return s;
+    }
+    if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+        return cJSON_Duplicate(v, 0);
+    cJSON *copy = cJSON_IsObject(v) ? cJSON_CreateObject() : cJSON_CreateArray();
+    for (const cJSON *e = v->child; copy && e; e = e->next) {
+        cJSON *item = expand_json(ctx, e, err);
+        if (!item) {
+            cJSON_Delete(copy);
+            return NULL;
+        }
+        if (cJSON_IsObject(v))
+            cJSON_AddItemToObject(copy, e->string, item);
+        else
+            cJSON_AddItemToArray(copy, item);
+    }
+    return copy;
+}
+
 upay_client *suite_client_new(const suite_target *t, const char *agent_id, const char *key)
 {
     upay_client *c = upay_client_new();
@@ -682,19 +736,50 @@ static int exec_mock(suite_ctx *ctx, const suite_step *step, suite_step_result *
     }
     long status = 0;
     char *body = NULL;
-    if (suite_mock_get(t, what, ctx->mch, &status, &body, err) != 0)
-        return -1;
+    if (!strcmp(what, "rule")) {
+        cJSON *rule = expand_json(ctx, GET(step->spec, "rule"), err);
+        if (!rule)
+            return -1;
+        const cJSON *mch = GET(rule, "mch_id");
+        if (!mch)
+            cJSON_AddStringToObject(rule, "mch_id", ctx->mch);
+        else if (cJSON_IsNull(mch))
+            cJSON_DeleteItemFromObjectCaseSensitive(rule, "mch_id");
+        char *json = cJSON_PrintUnformatted(rule);
+        cJSON_Delete(rule);
+        int rc = json ? suite_mock_post(t, "rules", json, &status, &body, err) : -1;
+        out->request = json ? suite_strdup(json) : NULL;
+        cJSON_free(json);
+        if (rc != 0)
+            return -1;
+        const cJSON *exp = GET(step->spec, "expect");
+        if (status != 200 && !GET(exp, "_http_status")) {
+            suite_buf_printf(err, "POST /mock/rules: HTTP %ld: %s", status, body);
+            free(body);
+            return -1;
+        }
+    } else {
+        const char *path = !strcmp(what, "journal") ? "journal" : what;
+        if (suite_mock_get(t, path, ctx->mch, &status, &body, err) != 0)
+            return -1;
+    }
     out->response = body;
     out->http_status = status;
     set_num(out->view, "_http_status", status);
     upay_params_set(out->view, "_body", body);
+    /* Every member of the answer joins the view: arrays as JSON text. */
     cJSON *doc = cJSON_Parse(body);
-    const cJSON *list = cJSON_IsArray(doc) ? doc : GET(doc, what);
-    if (cJSON_IsArray(list)) {
-        char *text = cJSON_PrintUnformatted(list);
-        if (text)
-            upay_params_set(out->view, what, text);
-        cJSON_free(text);
+    for (const cJSON *m = cJSON_IsObject(doc) ? doc->child : NULL; m; m = m->next) {
+        if (cJSON_IsString(m)) {
+            upay_params_set(out->view, m->string, m->valuestring);
+        } else if (cJSON_IsNumber(m)) {
+            set_num(out->view, m->string, (long long)m->valuedouble);
+        } else if (cJSON_IsArray(m) || cJSON_IsObject(m)) {
+            char *text = cJSON_PrintUnformatted(m);
+            if (text)
+                upay_params_set(out->view, m->string, text);
+            cJSON_free(text);
+        }
     }
     cJSON_Delete(doc);
     return 0;

@@ -191,3 +191,29 @@ int suite_mock_get(const suite_target *t, const char *what, const char *mch, lon
     *body = res.body;
     return 0;
 }
+
+int suite_mock_post(const suite_target *t, const char *what, const char *json, long *status,
+                    char **body, suite_buf *err)
+{
+    *body = NULL;
+    *status = 0;
+    char *url = suite_strfmt("%s/mock/%s", t->base_url, what);
+    if (!url) {
+        suite_buf_puts(err, "out of memory");
+        return -1;
+    }
+    suite_http_request req = {.url = url, .body = json, .body_len = strlen(json),
+                              .content_type = "application/json", .timeout_ms = 10000,
+                              .insecure = t->insecure};
+    suite_http_response res;
+    int rc = suite_http(&req, &res);
+    free(url);
+    if (rc != 0) {
+        suite_buf_printf(err, "POST /mock/%s: %s", what, res.error);
+        suite_http_response_free(&res);
+        return -1;
+    }
+    *status = res.status;
+    *body = res.body;
+    return 0;
+}

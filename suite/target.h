@@ -51,10 +51,18 @@ int suite_mock_reset(const suite_target *t, const char *mch, suite_buf *err);
 int suite_mock_advance(const suite_target *t, const char *mch, long long seconds, suite_buf *err);
 
 /*
- * GET /mock/<what>?mch_id=<mch> (what: "orders", "journal"). `*body` gets the
+ * GET /mock/<what>?mch_id=<mch> (what: "orders", "journal", "rules", "lint"). `*body` gets the
  * answer (caller frees) and `*status` its HTTP status. 0, or -1 with a sentence.
  */
 int suite_mock_get(const suite_target *t, const char *what, const char *mch, long *status,
                    char **body, suite_buf *err);
+
+/*
+ * POST /mock/<what> with the JSON text `json`. `*body` gets the answer
+ * (caller frees) and `*status` its HTTP status. 0, or -1 with a sentence
+ * when no answer came.
+ */
+int suite_mock_post(const suite_target *t, const char *what, const char *json, long *status,
+                    char **body, suite_buf *err);
 
 #endif /* SUITE_TARGET_H */
