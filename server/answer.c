@@ -4,6 +4,7 @@
  * lazy (clock-driven) transitions. See calls.h.
  */
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <upay/protocol.h>
@@ -47,6 +48,26 @@ void mock_answer_param_error(mock_call *c, const char *msg)
 }
 
 /*
+ * SHA-256, fetched from OpenSSL once per process. EVP_sha256() makes
+ * OpenSSL 3 look the algorithm up again on every digest, which cost more
+ * than the digest itself (docs/performance.md). Never freed: it lives as
+ * long as the process, like OpenSSL's own tables.
+ */
+static EVP_MD *sha256_fetched;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+    sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *sha256(void)
+{
+    pthread_once(&sha256_once, sha256_fetch);
+    return sha256_fetched ? sha256_fetched : EVP_sha256();
+}
+
+/*
  * A stable made-up identifier: `prefix` then `len` characters of the
  * SHA-256 of `a` "|" `b` in [A-Za-z0-9_-].
  */
@@ -62,7 +83,7 @@ static void derive(char *out, size_t size, const char *prefix, size_t len, const
     int n = snprintf(input, sizeof input, "%s|%s", a, b);
     if (n < 0 || (size_t)n >= sizeof input)
         n = (int)sizeof input - 1;
-    if (EVP_Digest(input, (size_t)n, md, &mdlen, EVP_sha256(), NULL) != 1)
+    if (EVP_Digest(input, (size_t)n, md, &mdlen, sha256(), NULL) != 1)
         memset(md, 0, sizeof md), mdlen = 32;
     size_t p = strlen(prefix);
     if (p + len + 1 > size)

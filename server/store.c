@@ -84,10 +84,16 @@ struct mock_store {
     sqlite3_stmt *st[ST_N];
 };
 
+/* Copy text column `col` into dst[size], cut to fit (a bounded memcpy: snprintf cost more). */
 static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
     const unsigned char *text = sqlite3_column_text(st, col);
-    snprintf(dst, size, "%s", text ? (const char *)text : "");
+    size_t len = text ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    if (len >= size)
+        len = size - 1;
+    if (len)
+        memcpy(dst, text, len);
+    dst[len] = '\0';
 }
 
 static mock_store_rc rc_of(int rc)
