@@ -151,6 +151,7 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
         .run_tag = tag,
         .seed = seed,
         .interactive = !o.no_prompt && isatty(STDIN_FILENO),
+        .lint = o.lint,
         .progress = o.quiet ? NULL : suite_console_progress,
         .progress_userdata = console,
     };

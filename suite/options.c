@@ -41,6 +41,8 @@ void suite_options_usage(FILE *f)
         "  --junit FILE         write a JUnit XML report\n"
         "  --tap                TAP on stdout (console report goes to stderr)\n"
         "  -q, --quiet          no progress lines; failures and the summary only\n"
+        "  --lint               after each scenario, the mock linter's findings for its\n"
+        "                       merchant (GET /mock/lint) in the console and JUnit reports\n"
         "  -h, --help           this text\n"
         "Exit status: 0 when nothing failed, 1 when a scenario failed, 2 on usage or\n"
         "scenario file errors.\n",
@@ -187,6 +189,8 @@ int suite_options_parse(int argc, char **argv, suite_options *o, suite_buf *err)
             o->no_prompt = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
+        } else if (!strcmp(a, "--lint")) {
+            o->lint = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             o->help = 1;
         } else if (a[0] == '-' && a[1]) {

@@ -31,6 +31,7 @@ typedef struct suite_options {
     int insecure;            /* --insecure (self-signed https targets) */
     int no_prompt;           /* --no-prompt */
     int quiet;               /* -q: no progress lines, only failures and summary */
+    int lint;                /* --lint: report the mock linter's findings per scenario */
     int help;
     suite_vars *vars;        /* --var NAME=VALUE (and var.NAME from the profile) */
     suite_filter filter;     /* --tag, --name, --rule, --shard (pattern arrays owned) */

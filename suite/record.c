@@ -26,7 +26,8 @@ static const char *const invented[] = {"transaction_id", "out_transaction_id", "
                                        "out_refund_id", NULL};
 
 /* Request parameters the client library adds itself. */
-static const char *const client_added[] = {"sign", "sign_type", "nonce_str", "agent_id", NULL};
+static const char *const client_added[] = {"sign", "sign_type", "nonce_str", "agent_id", "pid",
+                                           "version", NULL};
 
 typedef struct captures {
     char **values;      /* captured value i is ${names[i]} */

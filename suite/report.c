@@ -39,6 +39,12 @@ void suite_console_progress(const suite_outcome *o, size_t done, size_t total, v
         else if (o->message)
             fprintf(f, "    problem:  %s\n", o->message);
     }
+    for (const char *l = o->lint; l && *l;) {
+        const char *end = strchr(l, '\n');
+        size_t n = end ? (size_t)(end - l) : strlen(l);
+        fprintf(f, "    lint:     %.*s\n", (int)n, l);
+        l += n + (end ? 1 : 0);
+    }
     fflush(f);
 }
 
@@ -129,6 +135,11 @@ int suite_junit_write(const char *path, const suite_outcome *o, size_t n, double
             suite_buf_puts(&x, "      <skipped message=\"");
             suite_xml_escape(&x, o[i].message);
             suite_buf_puts(&x, "\"/>\n");
+        }
+        if (o[i].lint) {
+            suite_buf_puts(&x, "      <system-out>");
+            suite_xml_escape(&x, o[i].lint);
+            suite_buf_puts(&x, "</system-out>\n");
         }
         suite_buf_puts(&x, "    </testcase>\n");
     }

@@ -5,6 +5,7 @@
  */
 #include "runner.h"
 
+#include <cjson/cJSON.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +32,8 @@ void suite_outcome_clear(suite_outcome *o)
     free(o->mch);
     free(o->message);
     free(o->detail);
-    o->mch = o->message = o->detail = NULL;
+    free(o->lint);
+    o->mch = o->message = o->detail = o->lint = NULL;
 }
 
 void suite_merchant_id(const char *tag, size_t index, char *out, size_t outlen)
@@ -185,6 +187,36 @@ static void describe_failure(suite_outcome *o, const suite_step *step, int itera
 }
 
 /*
+ * The mock linter's findings for merchant `mch` as "kind: message" lines
+ * (GET /mock/lint), or NULL when there are none or the mock has no linter.
+ */
+static char *fetch_lint(const suite_target *t, const char *mch)
+{
+    long status = 0;
+    char *body = NULL;
+    suite_buf err = {0};
+    if (suite_mock_get(t, "lint", mch, &status, &body, &err) != 0 || status != 200) {
+        suite_buf_free(&err);
+        free(body);
+        return NULL;
+    }
+    suite_buf_free(&err);
+    cJSON *doc = cJSON_Parse(body);
+    free(body);
+    suite_buf lines = {0};
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(doc, "findings"))
+    {
+        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(f, "kind");
+        const cJSON *msg = cJSON_GetObjectItemCaseSensitive(f, "message");
+        if (cJSON_IsString(kind) && cJSON_IsString(msg))
+            suite_buf_printf(&lines, "%s: %s\n", kind->valuestring, msg->valuestring);
+    }
+    cJSON_Delete(doc);
+    return lines.len ? suite_buf_take(&lines) : NULL;
+}
+
+/*
  * Start the scenario's private mock and switch the context to it: its
  * target, its agents (${agent}, ${agent2}, ${key2}) and a client of its
  * own. Returns 0, or -1 with the outcome set to FAIL.
@@ -304,6 +336,8 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
             suite_step_result_clear(&r);
         }
     }
+    if (cfg->lint && ctx.target && ctx.target->has_mock)
+        o->lint = fetch_lint(ctx.target, mch);
 done:
     upay_client_free(ctx.own_client); /* before the mock stops: see suite_embedded_stop() */
     suite_private_stop(ctx.priv);

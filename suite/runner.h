@@ -28,6 +28,9 @@ typedef struct suite_outcome {
     char *message;                   /* skip reason or one-line failure; NULL on pass */
     char *detail;                    /* failure: step, expectation, request, string to
                                         sign, response (multi-line); NULL otherwise */
+    char *lint;                      /* --lint: the mock linter's findings for the
+                                        scenario's merchant, "kind: message" lines; NULL
+                                        when none or not asked */
 } suite_outcome;
 
 void suite_outcome_clear(suite_outcome *o);
@@ -46,6 +49,7 @@ typedef struct suite_run_config {
     const char *run_tag;         /* [A-Za-z0-9]{1,8}, unique per run: merchants, numbers */
     unsigned long long seed;     /* payment codes */
     int interactive;             /* may prompt on the terminal for missing inputs */
+    int lint;                    /* after each scenario on a mock, fetch GET /mock/lint */
     suite_progress_fn progress;  /* may be NULL */
     void *progress_userdata;
 } suite_run_config;
