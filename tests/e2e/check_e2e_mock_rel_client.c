@@ -427,14 +427,15 @@ START_TEST(not_http_is_uncertain)
     upay_code rc = upay_pay(c, &pay_req, &r, &e);
     upay_client_free(c);
     server_stop(&s);
+    int success = r && r->outcome == UPAY_OUTCOME_SUCCESS;
+    upay_result_free(r);   /* before any assertion: LeakSanitizer runs with CK_FORK=no */
     ck_assert_int_eq(s.served, 1);
+    ck_assert_int_eq(success, 0);
     ck_assert_msg(rc == UPAY_E_NO_ANSWER || rc == UPAY_E_BAD_RESPONSE,
                   "KNOWN BUG (reported): a non-HTTP answer to a request the server read is "
                   "classified %s (%s); a caller may then retry under a new number and charge "
                   "twice", upay_strerror(rc), e.message);
     ck_assert(upay_code_is_uncertain(rc));
-    ck_assert_int_ne(r->outcome, UPAY_OUTCOME_SUCCESS);
-    upay_result_free(r);
 }
 END_TEST
 
