@@ -339,7 +339,7 @@ int mock_rules_remove(mock_rules *r, unsigned long long id)
     return rc;
 }
 
-size_t mock_rules_clear(mock_rules *r, const char *mch_id)
+size_t mock_rules_clear(mock_rules *r, const char *mch_id, int effects)
 {
     if (!r)
         return 0;
@@ -351,7 +351,7 @@ size_t mock_rules_clear(mock_rules *r, const char *mch_id)
             r->count--;
             removed++;
         }
-    for (size_t i = 0; i < MOCK_RULES_EFFECTS_MAX; i++)
+    for (size_t i = 0; effects && i < MOCK_RULES_EFFECTS_MAX; i++)
         if (r->effects[i].used && (!mch_id || strcmp(r->effects[i].mch_id, mch_id) == 0))
             memset(&r->effects[i], 0, sizeof r->effects[i]);
     recount(r);

@@ -85,10 +85,10 @@ int mock_rules_remove(mock_rules *r, unsigned long long id);
 
 /*
  * Remove the rules of merchant `mch_id` (its own, not the any-merchant
- * ones) and its effects; NULL removes every rule and effect. Returns the
- * number of rules removed.
+ * ones), and its effects too when `effects` is nonzero; NULL removes every
+ * rule (and effect). Returns the number of rules removed.
  */
-size_t mock_rules_clear(mock_rules *r, const char *mch_id);
+size_t mock_rules_clear(mock_rules *r, const char *mch_id, int effects);
 
 /*
  * The rules, oldest first, as a JSON array: all, or (mch_id not NULL) those

@@ -187,8 +187,8 @@ START_TEST(times_and_order)
 
     ck_assert_int_eq(mock_rules_remove(set, always_id), 0);
     ck_assert_int_eq(mock_rules_remove(set, always_id), -1);
-    ck_assert_uint_eq(mock_rules_clear(set, "M9"), 0);
-    ck_assert_uint_eq(mock_rules_clear(set, "M3"), 1);
+    ck_assert_uint_eq(mock_rules_clear(set, "M9", 1), 0);
+    ck_assert_uint_eq(mock_rules_clear(set, "M3", 1), 1);
     ck_assert_uint_eq(mock_rules_count(set), 0);
     s.mch_id = "M1";
     ck_assert_int_eq(mock_rules_take(set, &s, &fired), 0);
@@ -204,7 +204,7 @@ START_TEST(limit)
     for (int i = 0; i < MOCK_RULES_MAX; i++)
         ck_assert_int_eq(mock_rules_add(set, &r, NULL), 0);
     ck_assert_int_eq(mock_rules_add(set, &r, NULL), -1);
-    ck_assert_uint_eq(mock_rules_clear(set, NULL), MOCK_RULES_MAX);
+    ck_assert_uint_eq(mock_rules_clear(set, NULL, 1), MOCK_RULES_MAX);
     mock_rule bad;
     memset(&bad, 0, sizeof bad);
     ck_assert_int_eq(mock_rules_add(set, &bad, NULL), -1);   /* no fault */
@@ -235,7 +235,9 @@ START_TEST(effects)
     }
     ck_assert_int_eq(mock_rules_effect_get(set, "M1", "R1", 1, &got), 0);
     ck_assert_int_eq(mock_rules_effect_get(set, "M2", "N0", 0, &got), 1);
-    mock_rules_clear(set, "M2");
+    mock_rules_clear(set, "M2", 0);   /* rules only: the effect stays */
+    ck_assert_int_eq(mock_rules_effect_get(set, "M2", "N0", 0, &got), 1);
+    mock_rules_clear(set, "M2", 1);
     ck_assert_int_eq(mock_rules_effect_get(set, "M2", "N0", 0, &got), 0);
     mock_rules_effect_set(set, "M3", "123456789012345678901234567890123", 0, &f); /* too long: ignored */
     ck_assert_int_eq(mock_rules_effect_get(set, "M3", "123456789012345678901234567890123", 0, &got), 0);
