@@ -11,10 +11,68 @@
 
 #include "calls.h"
 
+static void set_now(mock_call *c, const char *name, const char *value)
+{
+    if (upay_params_set(c->resp, name, value) != UPAY_OK)
+        c->nomem = 1;
+}
+
+static void buyer_now(mock_call *c, const char *agent_id, const char *mch_id,
+                      const char *auth_code, const char *appid, const char *sub_appid);
+
+/* Move every staged field into c->resp and empty the stage. */
+static void drain(mock_call *c)
+{
+    mock_answer *a = &c->staged;
+    for (size_t i = 0; i < a->count; i++) {
+        const char *s = a->text + a->field[i].at;
+        const char *s2 = s + strlen(s) + 1;
+        if (!a->field[i].buyer) {
+            set_now(c, s, s2);
+        } else {
+            const char *s3 = s2 + strlen(s2) + 1;
+            const char *s4 = s3 + strlen(s3) + 1;
+            buyer_now(c, s, s2, s3, s4, s4 + strlen(s4) + 1);
+        }
+    }
+    a->count = 0;
+    a->used = 0;
+}
+
+/*
+ * Stage one field made of `n` strings; 0 when they cannot fit even in an
+ * empty stage (the caller then sets the field at once).
+ */
+static int stage(mock_call *c, int buyer, const char *const *strings, size_t n)
+{
+    mock_answer *a = &c->staged;
+    size_t len[5], total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += (len[i] = strlen(strings[i])) + 1;
+    if (total > sizeof a->text)
+        return drain(c), 0;
+    if (a->count == MOCK_ANSWER_FIELDS || a->used + total > sizeof a->text)
+        drain(c);
+    a->field[a->count].at = (unsigned short)a->used;
+    a->field[a->count].buyer = (unsigned char)buyer;
+    a->count++;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(a->text + a->used, strings[i], len[i] + 1);
+        a->used += len[i] + 1;
+    }
+    return 1;
+}
+
 void mock_answer_put(mock_call *c, const char *name, const char *value)
 {
-    if (upay_params_set(c->resp, name, value ? value : "") != UPAY_OK)
-        c->nomem = 1;
+    const char *pair[2] = { name, value ? value : "" };
+    if (!stage(c, 0, pair, 2))
+        set_now(c, pair[0], pair[1]);
+}
+
+void mock_answer_finish(mock_call *c)
+{
+    drain(c);
 }
 
 void mock_answer_put_ll(mock_call *c, const char *name, long long value)
@@ -97,20 +155,29 @@ static void derive(char *out, size_t size, const char *prefix, size_t len, const
     out[p + len] = '\0';
 }
 
+static void buyer_now(mock_call *c, const char *agent_id, const char *mch_id,
+                      const char *auth_code, const char *appid, const char *sub_appid)
+{
+    char derived_appid[40], derived_sub_appid[40], openid[40], sub_openid[40];
+    derive(derived_appid, sizeof derived_appid, "wx", 16, "appid", agent_id);
+    derive(derived_sub_appid, sizeof derived_sub_appid, "wx", 16, "sub_appid", mch_id);
+    /* The code identifies the customer: the same code gives the same openid. */
+    derive(openid, sizeof openid, "o", 27, mch_id, auth_code);
+    derive(sub_openid, sizeof sub_openid, "o", 27, auth_code, mch_id);
+    set_now(c, "appid", appid[0] ? appid : derived_appid);
+    set_now(c, "is_subscribe", "N");
+    set_now(c, "openid", openid);
+    set_now(c, "sub_appid", sub_appid[0] ? sub_appid : derived_sub_appid);
+    set_now(c, "sub_is_subscribe", "N");
+    set_now(c, "sub_openid", sub_openid);
+}
+
 void mock_answer_buyer(mock_call *c, const mock_order *o)
 {
-    char appid[40], sub_appid[40], openid[40], sub_openid[40];
-    derive(appid, sizeof appid, "wx", 16, "appid", c->merchant->agent_id);
-    derive(sub_appid, sizeof sub_appid, "wx", 16, "sub_appid", o->mch_id);
-    /* The code identifies the customer: the same code gives the same openid. */
-    derive(openid, sizeof openid, "o", 27, o->mch_id, o->auth_code);
-    derive(sub_openid, sizeof sub_openid, "o", 27, o->auth_code, o->mch_id);
-    mock_answer_put(c, "appid", o->appid[0] ? o->appid : appid);
-    mock_answer_put(c, "is_subscribe", "N");
-    mock_answer_put(c, "openid", openid);
-    mock_answer_put(c, "sub_appid", o->sub_appid[0] ? o->sub_appid : sub_appid);
-    mock_answer_put(c, "sub_is_subscribe", "N");
-    mock_answer_put(c, "sub_openid", sub_openid);
+    const char *inputs[5] = { c->merchant->agent_id, o->mch_id, o->auth_code, o->appid,
+                              o->sub_appid };
+    if (!stage(c, 1, inputs, 5))
+        buyer_now(c, inputs[0], inputs[1], inputs[2], inputs[3], inputs[4]);
 }
 
 static const char *bank_type_of(int paytype)

@@ -15,12 +15,34 @@
 #include "ctx.h"
 #include "request.h"
 
+/*
+ * The answer's fields as a call gives them, kept in the call itself. A call
+ * runs under ctx->lock, which every request of every worker waits for, so
+ * it only copies its fields here: no allocation, no digest. The gateway
+ * turns them into `resp` (mock_answer_finish) once the lock is released.
+ * Order is kept. An answer larger than these bounds (refundquery's list)
+ * moves into `resp` early, under the lock: correct, only slower.
+ */
+#define MOCK_ANSWER_FIELDS 40
+#define MOCK_ANSWER_TEXT 2048
+
+typedef struct mock_answer {
+    size_t count;                    /* fields staged */
+    size_t used;                     /* bytes of text used */
+    struct {
+        unsigned short at;           /* offset in text of NUL-terminated strings */
+        unsigned char buyer;         /* 0: name, value; 1: the inputs of the buyer fields */
+    } field[MOCK_ANSWER_FIELDS];
+    char text[MOCK_ANSWER_TEXT];
+} mock_answer;
+
 typedef struct mock_call {
     mock_ctx *ctx;
     const mock_request *rq;          /* checked request */
     const mock_merchant *merchant;   /* the request's merchant (exists) */
     long long now;                   /* the merchant's clock */
     upay_params *resp;               /* answer being built */
+    mock_answer staged;              /* fields not yet in resp (see mock_answer) */
     int nomem;                       /* set when building the answer ran out of memory */
 } mock_call;
 
@@ -36,7 +58,10 @@ int mock_call_cancel(mock_call *c);
 
 /* ---- helpers (answer.c) ---- */
 
-/* Set one response field (copied); records running out of memory in c->nomem. */
+/*
+ * Set one response field (copied, staged in c->staged until
+ * mock_answer_finish); records running out of memory in c->nomem.
+ */
 void mock_answer_put(mock_call *c, const char *name, const char *value);
 void mock_answer_put_ll(mock_call *c, const char *name, long long value);
 void mock_answer_put_time(mock_call *c, const char *name, long long when);
@@ -53,8 +78,18 @@ void mock_answer_param_error(mock_call *c, const char *msg);
 /* The detail fields of pay and orderquery for order `o`. */
 void mock_answer_order_details(mock_call *c, const mock_order *o);
 
-/* The buyer fields (appid, is_subscribe, openid, sub_*) of order `o`. */
+/*
+ * The buyer fields (appid, is_subscribe, openid, sub_*) of order `o`. Their
+ * digests are computed by mock_answer_finish, outside the lock.
+ */
 void mock_answer_buyer(mock_call *c, const mock_order *o);
+
+/*
+ * Move the staged fields into c->resp (deriving the buyer fields), in the
+ * order they were given. Called by the gateway after the call, outside
+ * ctx->lock. Sets c->nomem when memory runs out.
+ */
+void mock_answer_finish(mock_call *c);
 
 /* orderquery's answer for a known order: status by state plus details. */
 void mock_answer_orderquery(mock_call *c, const mock_order *o);

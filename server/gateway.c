@@ -138,7 +138,30 @@ static const call_fn calls[] = {
     [MOCK_CALL_CANCEL] = mock_call_cancel,
 };
 
-/* Merchant and business rules, serialized: one lock, one transaction. */
+/*
+ * 20006/NEED_QUERY: the store failed (nothing was written) or the answer
+ * could not be built (the outcome may be written): either way the client
+ * must query to learn the outcome.
+ */
+static void answer_outcome_unknown(mock_call *c)
+{
+    upay_params *fresh = upay_params_new();
+    if (!fresh)
+        return;
+    upay_params_free(c->resp);
+    c->resp = fresh;
+    c->staged.count = 0;
+    c->staged.used = 0;
+    c->nomem = 0;
+    mock_answer_status(c, "SUCCESS", 20006, "system error: outcome unknown, query again",
+                       "NEED_QUERY");
+    mock_answer_finish(c);
+}
+
+/*
+ * Merchant and business rules, serialized: one lock, one transaction. The
+ * call only stages its answer; mock_answer_finish builds it after the lock.
+ */
 static void run_call(mock_call *c, const mock_agent *agent)
 {
     mock_ctx *ctx = c->ctx;
@@ -160,17 +183,8 @@ static void run_call(mock_call *c, const mock_agent *agent)
             mock_store_rollback(ctx->store);
     }
     pthread_mutex_unlock(&ctx->lock);
-    if (rc < 0 || c->nomem) {
-        /* Nothing was written: the client must query to learn the outcome. */
-        upay_params *fresh = upay_params_new();
-        if (fresh) {
-            upay_params_free(c->resp);
-            c->resp = fresh;
-            c->nomem = 0;
-            mock_answer_status(c, "SUCCESS", 20006, "system error: outcome unknown, query again",
-                               "NEED_QUERY");
-        }
-    }
+    if (rc < 0)
+        answer_outcome_unknown(c);
 }
 
 static void handle(mock_ctx *ctx, const char *http_method, const char *content_type,
@@ -252,6 +266,9 @@ static void handle(mock_ctx *ctx, const char *http_method, const char *content_t
     } else {
         run_call(&c, agent);
     }
+    mock_answer_finish(&c);
+    if (c.nomem)
+        answer_outcome_unknown(&c);
     reply_signed(ctx, out, c.resp, agent, type);
     upay_params_free(c.resp);
     upay_params_free(req);
