@@ -40,6 +40,7 @@
 
 static mock_ctx *ctx;
 static unsigned long runs;
+static int verbose;   /* UPAY_FUZZ_VERBOSE=1: print every answer (to read an artifact's story) */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -50,6 +51,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     o.quiet = 1;
     o.has_seed = 1;
     o.seed = 1;
+    verbose = getenv("UPAY_FUZZ_VERBOSE") != NULL;
     char err[256] = "";
     ctx = mock_ctx_new(&o, err, sizeof err);
     if (!ctx) {
@@ -61,6 +63,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void check_reply(const mock_reply *r)
 {
+    if (verbose)
+        fprintf(stderr, "fuzz_gateway: %d %s\n", r->status, r->body ? r->body : "(null)");
     FUZZ_CHECK(r->body != NULL, "no body");
     FUZZ_CHECK(r->len == strlen(r->body), "len %zu, strlen %zu", r->len, strlen(r->body));
     FUZZ_CHECK(r->status >= 200 && r->status <= 599, "status %d", r->status);
