@@ -3,6 +3,7 @@
  * orders and journal. Changes run under the store lock in one transaction.
  */
 #include "admin.h"
+#include "admin_edge.h"
 #include "ledger.h"
 
 #include <cjson/cJSON.h>
@@ -20,6 +21,7 @@
 
 #define ORDERS_DEFAULT_LIMIT 100
 #define ORDERS_MAX_LIMIT 1000
+#define JOURNAL_MAX_LIMIT 1000
 
 static void reply_json(mock_reply *out, int status, cJSON *root)
 {
@@ -128,6 +130,13 @@ static void reset(mock_ctx *ctx, const char *body, size_t len, mock_reply *out)
     pthread_mutex_unlock(&ctx->lock);
     if (rc == MOCK_STORE_OK && !mch_id)
         mock_journal_clear(ctx->journal);
+    if (rc == MOCK_STORE_OK) {
+        /* a merchant's rules, their effects and its linter memory go with it */
+        mock_rules_clear(ctx->rules, mch_id, 1);
+        mock_lint_forget(ctx->lint, mch_id);
+        if (!mch_id && mock_ctx_enter_rules(ctx) != 0)
+            rc = MOCK_STORE_ERROR;
+    }
 
     cJSON *answer = cJSON_CreateObject();
     if (answer) {
@@ -367,20 +376,42 @@ static void journal_item(const mock_journal_entry *e, void *user)
     cJSON_AddNumberToObject(j, "http_status", e->http_status);
     cJSON_AddStringToObject(j, "request", e->request ? e->request : "");
     cJSON_AddStringToObject(j, "response", e->response ? e->response : "");
+    if (e->mch_id[0]) {
+        cJSON_AddStringToObject(j, "mch_id", e->mch_id);
+        if (e->mch_time)
+            cJSON_AddNumberToObject(j, "mch_time", (double)e->mch_time);
+    }
+    if (e->out_trade_no[0])
+        cJSON_AddStringToObject(j, "out_trade_no", e->out_trade_no);
+    if (e->out_refund_no[0])
+        cJSON_AddStringToObject(j, "out_refund_no", e->out_refund_no);
+    if (e->rule)
+        cJSON_AddNumberToObject(j, "rule", (double)e->rule);
+    if (e->fault[0]) {
+        cJSON_AddStringToObject(j, "fault", e->fault);
+        cJSON_AddStringToObject(j, "fault_source", e->fault_source);
+    }
+    if (e->change[0])
+        cJSON_AddStringToObject(j, "change", e->change);
+    if (e->lint[0])
+        cJSON_AddStringToObject(j, "lint", e->lint);
     cJSON_AddItemToArray(list, j);
 }
 
 static void journal(mock_ctx *ctx, const upay_params *q, mock_reply *out)
 {
     long long limit;
-    if (query_number(q, "limit", 50, 1, MOCK_JOURNAL_CAPACITY, &limit) != 0) {
-        reply_error(out, 400, "limit must be a number from 1 to 256");
+    if (query_number(q, "limit", 50, 1, JOURNAL_MAX_LIMIT, &limit) != 0) {
+        reply_error(out, 400, "limit must be a number from 1 to 1000");
         return;
     }
+    const char *mch = q ? upay_params_get(q, "mch_id") : NULL;
+    const char *otn = q ? upay_params_get(q, "out_trade_no") : NULL;
     cJSON *root = cJSON_CreateObject();
     cJSON *list = root ? cJSON_AddArrayToObject(root, "entries") : NULL;
     if (list)
-        mock_journal_each(ctx->journal, (size_t)limit, journal_item, list);
+        mock_journal_each_match(ctx->journal, (size_t)limit, mch && *mch ? mch : NULL,
+                                otn && *otn ? otn : NULL, journal_item, list);
     reply_json(out, 200, root);
 }
 
@@ -396,7 +427,9 @@ void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
         return;
     }
     const char *p = path ? path : "";
-    if (strcmp(p, "/mock/health") == 0 && get)
+    if (mock_admin_edge_handle(ctx, http_method, p, q, body, len, out))
+        ; /* rules, faults, lint */
+    else if (strcmp(p, "/mock/health") == 0 && get)
         health(out);
     else if (strcmp(p, "/mock/reset") == 0 && post)
         reset(ctx, body, len, out);

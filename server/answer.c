@@ -10,6 +10,7 @@
 #include <upay/protocol.h>
 
 #include "calls.h"
+#include "edge.h"
 
 static void set_now(mock_call *c, const char *name, const char *value)
 {
@@ -222,15 +223,24 @@ void mock_answer_orderquery(mock_call *c, const mock_order *o)
 
 mock_store_rc mock_call_settle_order(mock_call *c, mock_order *o)
 {
-    if (!mock_trade_settle(o, mock_persona_of(o->auth_code), c->now))
+    mock_persona forced;
+    mock_trade_state before = o->state;
+    mock_edge_order_seen(c, o);
+    if (!mock_trade_settle(o, mock_edge_order_persona(c, o, &forced), c->now))
         return MOCK_STORE_OK;
+    mock_edge_note(c, "order %s %s -> %s (due time)", o->out_trade_no,
+                   mock_trade_state_name(before), mock_trade_state_name(o->state));
     return mock_store_order_update(c->ctx->store, o);
 }
 
 mock_store_rc mock_call_settle_refund(mock_call *c, const mock_order *o, mock_refund *r)
 {
-    if (!mock_refund_settle(r, mock_persona_of(o->auth_code), c->now))
+    mock_persona forced;
+    upay_refund_status before = r->status;
+    if (!mock_refund_settle(r, mock_edge_refund_persona(c, o, r, &forced), c->now))
         return MOCK_STORE_OK;
+    mock_edge_note(c, "refund %s %s -> %s (due time)", r->out_refund_no,
+                   mock_refund_status_name(before), mock_refund_status_name(r->status));
     return mock_store_refund_update(c->ctx->store, r);
 }
 

@@ -43,6 +43,7 @@ typedef struct mock_call {
     long long now;                   /* the merchant's clock */
     upay_params *resp;               /* answer being built */
     mock_answer staged;              /* fields not yet in resp (see mock_answer) */
+    struct mock_edge *edge;          /* the forced edge case (edge.h), or NULL */
     int nomem;                       /* set when building the answer ran out of memory */
 } mock_call;
 

@@ -3,6 +3,7 @@
  * clock) a paying or failed order is closed and a paid one revoked.
  */
 #include "calls.h"
+#include "edge.h"
 
 int mock_call_cancel(mock_call *c)
 {
@@ -16,11 +17,16 @@ int mock_call_cancel(mock_call *c)
         return -1;
     if (mock_call_paytype_mismatch(c, &o))
         return 0;
+    if (mock_edge_cancel_refused(c))
+        return 0;
+    mock_trade_state before = o.state;
     switch (mock_trade_cancel(&o, c->now)) {
     case MOCK_CANCEL_CLOSED:
     case MOCK_CANCEL_REVOKED:
         if (mock_store_order_update(c->ctx->store, &o) != MOCK_STORE_OK)
             return -1;
+        mock_edge_note(c, "order %s %s -> %s", o.out_trade_no, mock_trade_state_name(before),
+                       mock_trade_state_name(o.state));
         mock_answer_status(c, "SUCCESS", 10000,
                            o.state == MOCK_TRADE_REVOKED ? "order revoked: the money goes back"
                                                          : "order closed",

@@ -37,6 +37,7 @@ void mock_config_free(mock_config *config)
         return;
     free(config->agents);
     free(config->merchants);
+    free(config->rules);
     free(config);
 }
 
@@ -199,6 +200,27 @@ mock_config *mock_config_parse(const char *json, size_t len, char *err, size_t e
             goto fail;
         }
         snprintf(c->min_version, sizeof c->min_version, "%s", minv->valuestring);
+    }
+    const cJSON *rules = cJSON_GetObjectItemCaseSensitive(root, "rules");
+    if (rules && (!cJSON_IsArray(rules) || cJSON_GetArraySize(rules) > MOCK_RULES_MAX)) {
+        snprintf(err, errlen, "config: \"rules\" must be an array of at most %d rules",
+                 MOCK_RULES_MAX);
+        goto fail;
+    }
+    c->n_rules = rules ? (size_t)cJSON_GetArraySize(rules) : 0;
+    if (c->n_rules && !(c->rules = calloc(c->n_rules, sizeof *c->rules))) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    i = 0;
+    cJSON_ArrayForEach(item, rules) {
+        char why[240];
+        if (mock_rule_from_json(item, &c->rules[i], why, sizeof why) != 0) {
+            snprintf(err, errlen, "config: rules[%zu]: %s", i, why);
+            goto fail;
+        }
+        snprintf(c->rules[i].source, sizeof c->rules[i].source, "config");
+        i++;
     }
     cJSON_Delete(root);
     return c;

@@ -7,12 +7,16 @@
  *   { "agents": [ { "agent_id": "...", "key": "...",
  *                   "sign_types": ["MD5", "HMAC-SHA256"] } ],
  *     "merchants": [ { "mch_id": "...", "agent_id": "..." } ],
- *     "min_version": "1.0" }
+ *     "min_version": "1.0",
+ *     "rules": [ { "fault": "refund_processing=60", "mch_id": "...", ... } ] }
+ * (rules: rules.h and docs/edge-cases.md)
  */
 #ifndef UPAY_MOCK_CONFIG_H
 #define UPAY_MOCK_CONFIG_H
 
 #include <stddef.h>
+
+#include "rules.h"
 
 #define MOCK_BUILTIN_AGENT_1 "13000000000000001"
 #define MOCK_BUILTIN_KEY_1 "UPAYMOCK000000000000000000000001"
@@ -37,6 +41,8 @@ typedef struct mock_config {
     mock_config_merchant *merchants;
     size_t n_merchants;
     char min_version[33];     /* "" = no minimum (VER never answered) */
+    mock_rule *rules;         /* outcome rules added at start and after a full reset */
+    size_t n_rules;
 } mock_config;
 
 /* The built-in agents (no merchants, no minimum). NULL when memory runs out. */

@@ -56,6 +56,14 @@ static int restore(mock_ctx *ctx, int has_seed, char *err, size_t errlen)
     return 0;
 }
 
+int mock_ctx_enter_rules(mock_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->config->n_rules; i++)
+        if (mock_rules_add(ctx->rules, &ctx->config->rules[i], NULL) != 0)
+            return -1;
+    return 0;
+}
+
 mock_ctx *mock_ctx_new(const mock_options *opts, char *err, size_t errlen)
 {
     static const mock_options defaults;
@@ -78,7 +86,10 @@ mock_ctx *mock_ctx_new(const mock_options *opts, char *err, size_t errlen)
     ctx->clock = mock_clock_new();
     ctx->ids = mock_ids_new(opts->has_seed, opts->seed);
     ctx->journal = mock_journal_new(0);
-    if (!ctx->clock || !ctx->ids || !ctx->journal) {
+    ctx->rules = mock_rules_new();
+    ctx->lint = mock_lint_new();
+    if (!ctx->clock || !ctx->ids || !ctx->journal || !ctx->rules || !ctx->lint
+        || mock_ctx_enter_rules(ctx) != 0) {
         snprintf(err, errlen, "out of memory (or no random source)");
         goto fail;
     }
@@ -101,6 +112,8 @@ void mock_ctx_free(mock_ctx *ctx)
     mock_ids_free(ctx->ids);
     mock_config_free(ctx->config);
     mock_journal_free(ctx->journal);
+    mock_rules_free(ctx->rules);
+    mock_lint_free(ctx->lint);
     pthread_mutex_destroy(&ctx->lock);
     free(ctx);
 }

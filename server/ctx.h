@@ -17,7 +17,9 @@
 #include "config.h"
 #include "ids.h"
 #include "journal.h"
+#include "lint.h"
 #include "mock.h"
+#include "rules.h"
 #include "store.h"
 
 typedef struct mock_ctx {
@@ -27,6 +29,8 @@ typedef struct mock_ctx {
     mock_ids *ids;
     mock_config *config;
     mock_journal *journal;
+    mock_rules *rules;         /* outcome rules and their effects (own lock) */
+    mock_lint *lint;           /* the integration linter (own lock) */
     int strict_merchants;
 } mock_ctx;
 
@@ -48,5 +52,11 @@ void mock_ctx_free(mock_ctx *ctx);
  * inside a transaction. Returns MOCK_STORE_OK or the failure.
  */
 mock_store_rc mock_ctx_enter_merchants(mock_ctx *ctx);
+
+/*
+ * Add the config file's rules (at start and after a full reset). Returns 0,
+ * or -1 when memory runs out.
+ */
+int mock_ctx_enter_rules(mock_ctx *ctx);
 
 #endif /* UPAY_MOCK_CTX_H */

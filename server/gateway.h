@@ -24,6 +24,10 @@ typedef struct mock_reply {
     char *body;               /* NUL-terminated JSON, owned: mock_reply_free() */
     size_t len;               /* strlen(body) */
     const char *allow;        /* static value of an Allow header (405), or NULL */
+    const char *content_type; /* static Content-Type, or NULL for JSON */
+    int fault;                /* a transport fault the writer applies (MOCK_FAULT_DELAY,
+                                 _DROP or _TRUNCATED of fault.h), or 0 */
+    long long fault_arg;      /* its argument (delay in ms) */
 } mock_reply;
 
 /*
@@ -35,6 +39,17 @@ typedef struct mock_reply {
  */
 void mock_gateway_handle(mock_ctx *ctx, const char *http_method, const char *content_type,
                          const char *body, size_t len, mock_reply *out);
+
+/*
+ * The same, with the value of the request's X-Upay-Fault header (NULL when
+ * absent): a fault for this request (docs/edge-cases.md). An unusable
+ * header is answered HTTP 400 and nothing is processed. Faults that only
+ * the connection can show (delay, drop, truncated) are left in
+ * out->fault for the writer; the others are already in `out`.
+ */
+void mock_gateway_handle_fault(mock_ctx *ctx, const char *http_method, const char *content_type,
+                               const char *body, size_t len, const char *fault_header,
+                               mock_reply *out);
 
 /*
  * Fill `out` with HTTP `status` and {"error":"<msg>"}: an HTTP-level error

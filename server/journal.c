@@ -71,6 +71,17 @@ void mock_journal_add(mock_journal *j, long long time, const char *call, const c
                       size_t request_len, int http_status, const char *response,
                       size_t response_len)
 {
+    mock_journal_entry info;
+    memset(&info, 0, sizeof info);
+    info.http_status = http_status;
+    snprintf(info.call, sizeof info.call, "%s", call ? call : "");
+    mock_journal_record(j, time, &info, request, request_len, response, response_len);
+}
+
+void mock_journal_record(mock_journal *j, long long time, const mock_journal_entry *info,
+                         const char *request, size_t request_len, const char *response,
+                         size_t response_len)
+{
     char *req = copy_body(request, request_len);
     char *resp = copy_body(response, response_len);
     if (!req || !resp) {
@@ -81,10 +92,9 @@ void mock_journal_add(mock_journal *j, long long time, const char *call, const c
     pthread_mutex_lock(&j->lock);
     mock_journal_entry *e = &j->ring[j->next];
     entry_clear(e);
+    *e = *info;
     e->seq = ++j->seq;
     e->time = time;
-    e->http_status = http_status;
-    snprintf(e->call, sizeof e->call, "%s", call ? call : "");
     e->request = req;
     e->response = resp;
     j->next = (j->next + 1) % j->capacity;
@@ -111,5 +121,30 @@ void mock_journal_each(mock_journal *j, size_t limit, mock_journal_fn fn, void *
     size_t start = (j->next + j->capacity - n) % j->capacity;
     for (size_t i = 0; i < n; i++)
         fn(&j->ring[(start + i) % j->capacity], user);
+    pthread_mutex_unlock(&j->lock);
+}
+
+void mock_journal_each_match(mock_journal *j, size_t limit, const char *mch_id,
+                             const char *out_trade_no, mock_journal_fn fn, void *user)
+{
+    pthread_mutex_lock(&j->lock);
+    /* newest first to find the latest `limit` matches, then oldest first */
+    size_t first = j->count, found = 0;
+    for (size_t k = 0; k < j->count && found < limit; k++) {
+        size_t slot = (j->next + j->capacity - 1 - k) % j->capacity;
+        const mock_journal_entry *e = &j->ring[slot];
+        if ((mch_id && strcmp(e->mch_id, mch_id) != 0)
+            || (out_trade_no && strcmp(e->out_trade_no, out_trade_no) != 0))
+            continue;
+        found++;
+        first = k;
+    }
+    for (size_t k = first + 1; found && k-- > 0;) {
+        const mock_journal_entry *e = &j->ring[(j->next + j->capacity - 1 - k) % j->capacity];
+        if ((mch_id && strcmp(e->mch_id, mch_id) != 0)
+            || (out_trade_no && strcmp(e->out_trade_no, out_trade_no) != 0))
+            continue;
+        fn(e, user);
+    }
     pthread_mutex_unlock(&j->lock);
 }

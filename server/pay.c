@@ -8,6 +8,7 @@
 #include <upay/protocol.h>
 
 #include "calls.h"
+#include "edge.h"
 
 /* Draws of fresh ids before giving up on unique-index collisions. */
 #define ID_ATTEMPTS 8
@@ -68,7 +69,10 @@ int mock_call_pay(mock_call *c)
         return 0;
     }
 
-    const mock_persona *p = mock_persona_of(rq->auth_code);
+    if (mock_edge_pay_refused_early(c))
+        return 0;
+    mock_persona forced;
+    const mock_persona *p = mock_edge_pay_persona(c, rq->auth_code, &forced);
     memset(&o, 0, sizeof o);
     snprintf(o.mch_id, sizeof o.mch_id, "%s", rq->mch_id);
     snprintf(o.out_trade_no, sizeof o.out_trade_no, "%s", rq->out_trade_no);
@@ -79,6 +83,7 @@ int mock_call_pay(mock_call *c)
     o.paytype = rq->paytype;
     o.total_fee = rq->total_fee;
     mock_trade_open(&o, p, c->now);
+    mock_edge_pay_opened(c, &o);
 
     rc = MOCK_STORE_CONFLICT;
     for (int i = 0; i < ID_ATTEMPTS && rc == MOCK_STORE_CONFLICT; i++) {
@@ -88,6 +93,7 @@ int mock_call_pay(mock_call *c)
     }
     if (rc != MOCK_STORE_OK)
         return -1;
-    answer_new_order(c, &o, p);
+    if (!mock_edge_pay_stored(c, &o))
+        answer_new_order(c, &o, p);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "calls.h"
+#include "edge.h"
 
 #define ID_ATTEMPTS 8
 
@@ -73,7 +74,10 @@ static int retry(mock_call *c, mock_order *o, mock_refund *r)
         answer_refused(c, why, o);
         return 0;
     }
-    mock_refund_attempt(r, mock_persona_of(o->auth_code), c->now);
+    upay_refund_status before = r->status;
+    mock_edge_refund_attempt(c, o, r);
+    mock_edge_note(c, "refund %s %s -> %s", r->out_refund_no, mock_refund_status_name(before),
+                   mock_refund_status_name(r->status));
     mock_trade_refund_adjust(o, r->refund_fee, was_counted, mock_refund_counts(r->status));
     if (mock_store_refund_update(c->ctx->store, r) != MOCK_STORE_OK
         || mock_store_order_update(c->ctx->store, o) != MOCK_STORE_OK)
@@ -98,7 +102,7 @@ static int create(mock_call *c, mock_order *o)
     r.refund_fee = c->rq->refund_fee;
     r.serial_no = o->refund_count;
     r.created_at = c->now;
-    mock_refund_attempt(&r, mock_persona_of(o->auth_code), c->now);
+    mock_edge_refund_attempt(c, o, &r);
 
     mock_store_rc rc = MOCK_STORE_CONFLICT;
     for (int i = 0; i < ID_ATTEMPTS && rc == MOCK_STORE_CONFLICT; i++) {
@@ -112,6 +116,9 @@ static int create(mock_call *c, mock_order *o)
     mock_trade_refund_adjust(o, r.refund_fee, 0, mock_refund_counts(r.status));
     if (mock_store_order_update(c->ctx->store, o) != MOCK_STORE_OK)
         return -1;
+    mock_edge_note(c, "refund %s of order %s created %s (order %s)", r.out_refund_no,
+                   o->out_trade_no, mock_refund_status_name(r.status),
+                   mock_trade_state_name(o->state));
     answer_refund(c, o, &r);
     return 0;
 }

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "edge.h"
 #include "ctx.h"
 #include "gateway.h"
 #include "tls_front.h"
@@ -70,7 +71,9 @@ static void send_reply(struct mg_connection *conn, const mock_reply *reply, int 
 {
     if (close_after) {
         mg_response_header_start(conn, reply->status);
-        mg_response_header_add(conn, "Content-Type", "application/json; charset=utf-8", -1);
+        mg_response_header_add(conn, "Content-Type",
+                               reply->content_type ? reply->content_type
+                                                   : "application/json; charset=utf-8", -1);
         char length[24];
         snprintf(length, sizeof length, "%zu", reply->len);
         mg_response_header_add(conn, "Content-Length", length, -1);
@@ -89,13 +92,15 @@ static void send_reply(struct mg_connection *conn, const mock_reply *reply, int 
     char head[512];
     int n = snprintf(head, sizeof head,
                      "HTTP/1.1 %d %s\r\n"
-                     "Content-Type: application/json; charset=utf-8\r\n"
+                     "Content-Type: %s\r\n"
                      "Content-Length: %zu\r\n"
                      "Cache-Control: no-store\r\n"
                      "%s%s%s"
                      "Date: %s\r\n"
                      "Connection: %s\r\n\r\n",
-                     reply->status, mg_get_response_code_text(conn, reply->status), reply->len,
+                     reply->status, mg_get_response_code_text(conn, reply->status),
+                     reply->content_type ? reply->content_type : "application/json; charset=utf-8",
+                     reply->len,
                      reply->allow ? "Allow: " : "", reply->allow ? reply->allow : "",
                      reply->allow ? "\r\n" : "", date, connection_header(conn));
     if (n < 0 || (size_t)n >= sizeof head)
@@ -111,6 +116,44 @@ static void send_reply(struct mg_connection *conn, const mock_reply *reply, int 
     memcpy(whole + n, reply->body, reply->len);
     mg_write(conn, whole, (size_t)n + reply->len);
     free(whole);
+}
+
+/*
+ * Write the answer as the transport fault in reply->fault says
+ * (docs/edge-cases.md): late (real time: the client's timeout is real),
+ * not at all (the connection closed without a byte), or cut in half under
+ * the Content-Length of the whole.
+ */
+static void send_faulty(struct mg_connection *conn, const mock_reply *reply)
+{
+    switch (reply->fault) {
+    case MOCK_FAULT_DELAY: {
+        struct timespec ts = {.tv_sec = (time_t)(reply->fault_arg / 1000),
+                              .tv_nsec = (long)(reply->fault_arg % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0)
+            ;
+        send_reply(conn, reply, 0);
+        return;
+    }
+    case MOCK_FAULT_DROP:
+        mg_disable_connection_keep_alive(conn);   /* nothing written: CivetWeb closes */
+        return;
+    case MOCK_FAULT_TRUNCATED: {
+        mg_response_header_start(conn, reply->status);
+        mg_response_header_add(conn, "Content-Type", "application/json; charset=utf-8", -1);
+        char length[24];
+        snprintf(length, sizeof length, "%zu", reply->len);
+        mg_response_header_add(conn, "Content-Length", length, -1);
+        mg_response_header_add(conn, "Connection", "close", -1);
+        mg_response_header_send(conn);
+        mg_write(conn, reply->body, reply->len / 2);
+        mg_disable_connection_keep_alive(conn);
+        return;
+    }
+    default:
+        send_reply(conn, reply, 0);
+        return;
+    }
 }
 
 /*
@@ -180,11 +223,15 @@ static int gateway_handler(struct mg_connection *conn, void *user)
     if (too_large)
         mock_reply_unsigned(&reply, 20004, "parameter error: the body is larger than 65536 bytes");
     else
-        mock_gateway_handle(server->ctx, ri->request_method,
-                            mg_get_header(conn, "Content-Type"), body, len, &reply);
+        mock_gateway_handle_fault(server->ctx, ri->request_method,
+                                  mg_get_header(conn, "Content-Type"), body, len,
+                                  mg_get_header(conn, MOCK_FAULT_HEADER), &reply);
     int status = reply.status;
     atomic_fetch_add(&server->requests, 1);
-    send_reply(conn, &reply, too_large);
+    if (reply.fault)
+        send_faulty(conn, &reply);
+    else
+        send_reply(conn, &reply, too_large);
     mock_reply_free(&reply);
     free(body);
     return status;
