@@ -61,7 +61,36 @@ typedef struct xfer {
     int too_large;
     int nomem;
     curl_off_t uploaded;
+    const char *body;        /* the request body, handed to libcurl by on_read */
+    size_t body_len, body_off;
 } xfer;
+
+/*
+ * The request body goes through a read callback, not CURLOPT_POSTFIELDS,
+ * for one reason: libcurl silently sends a request again on a fresh
+ * connection when a reused (kept-alive) one closes before any answer byte,
+ * and a pay sent twice is what R-CLIENT-02 forbids. Re-sending needs a
+ * rewind of the body; on_seek refuses it once the body was handed over, so
+ * the exchange ends with CURLE_SEND_FAIL_REWIND: no answer, outcome
+ * unknown, and the flows query instead.
+ */
+static size_t on_read(char *dest, size_t size, size_t nmemb, void *userdata)
+{
+    xfer *x = userdata;
+    size_t room = size * nmemb, left = x->body_len - x->body_off;
+    size_t n = left < room ? left : room;
+    memcpy(dest, x->body + x->body_off, n);
+    x->body_off += n;
+    return n;
+}
+
+static int on_seek(void *userdata, curl_off_t offset, int origin)
+{
+    xfer *x = userdata;
+    if (x->body_off > 0 || origin != SEEK_SET || offset != 0)
+        return CURL_SEEKFUNC_FAIL;   /* a re-send after the body went out: refused */
+    return CURL_SEEKFUNC_OK;
+}
 
 static size_t on_write(char *data, size_t size, size_t nmemb, void *userdata)
 {
@@ -128,6 +157,8 @@ static upay_code classify(CURLcode rc, int sent)
 {
     switch (rc) {
     case CURLE_UNSUPPORTED_PROTOCOL:
+        /* also "Received HTTP/0.9": an answer that is not HTTP, after the request went out */
+        return sent ? UPAY_E_NO_ANSWER : UPAY_E_TRANSPORT;
     case CURLE_URL_MALFORMAT:
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -136,6 +167,7 @@ static upay_code classify(CURLcode rc, int sent)
     case CURLE_GOT_NOTHING:
     case CURLE_RECV_ERROR:
     case CURLE_PARTIAL_FILE:
+    case CURLE_SEND_FAIL_REWIND:   /* a re-send refused (on_seek): the request went out */
         return UPAY_E_NO_ANSWER;
     default:
         if (sent)
@@ -159,9 +191,14 @@ static CURL *prepare(upay_client *c, const char *body, xfer *x, struct curl_slis
     int ok = 1;
 #define SET(opt, val) ok &= curl_easy_setopt(h, opt, val) == CURLE_OK
     SET(CURLOPT_URL, c->url);
+    x->body = body;
+    x->body_len = strlen(body);
     SET(CURLOPT_POST, 1L);
-    SET(CURLOPT_POSTFIELDS, body);
-    SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+    SET(CURLOPT_READFUNCTION, on_read);
+    SET(CURLOPT_READDATA, x);
+    SET(CURLOPT_SEEKFUNCTION, on_seek);
+    SET(CURLOPT_SEEKDATA, x);
+    SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body_len);
     SET(CURLOPT_HTTPHEADER, headers);
     SET(CURLOPT_NOSIGNAL, 1L);
     SET(CURLOPT_CONNECTTIMEOUT_MS, c->connect_ms);
