@@ -100,7 +100,7 @@ static int default_checks(const suite_step *step, const upay_params *view, suite
     const cJSON *expect = GET(step->spec, "expect");
     if (step->kind != SUITE_STEP_CALL && step->kind != SUITE_STEP_RAW)
         return 0;
-    if (has_key(expect, "_verified") || has_key(expect, "_code"))
+    if (has_key(expect, "_verified") || has_key(expect, "_code") || has_key(expect, "_error"))
         return 0;
     const char *code = upay_params_get(view, "_code");
     const char *sign = upay_params_get(view, "sign");
