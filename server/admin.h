@@ -8,7 +8,9 @@
  *   GET  /mock/clock[?mch_id=...]  the time now
  *   POST /mock/clock               {"advance_seconds":N[,"mch_id":"..."]}
  *   GET  /mock/orders[?mch_id=...&limit=N]  orders with their refunds
- *   GET  /mock/journal[?limit=N]   the latest requests and responses
+ *   GET  /mock/journal[?mch_id=...&out_trade_no=...&limit=N]  the latest exchanges
+ *   POST/GET/DELETE /mock/rules, DELETE /mock/rules/ID, GET /mock/faults,
+ *   GET /mock/lint?mch_id=...      edge cases (admin_edge.h, docs/edge-cases.md)
  */
 #ifndef UPAY_MOCK_ADMIN_H
 #define UPAY_MOCK_ADMIN_H

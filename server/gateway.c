@@ -431,3 +431,42 @@ void mock_gateway_handle(mock_ctx *ctx, const char *http_method, const char *con
 {
     mock_gateway_handle_fault(ctx, http_method, content_type, body, len, NULL, out);
 }
+
+void mock_gateway_journal_proxied(mock_ctx *ctx, const char *body, size_t len,
+                                  const mock_reply *answer, const char *upstream)
+{
+    mock_journal_entry info;
+    memset(&info, 0, sizeof info);
+    info.http_status = answer->status;
+    upay_params *req = NULL, *resp = NULL;
+    mock_request rq;
+    char msg[200];
+    if (upay_form_parse(body ? body : "", body ? len : 0, MOCK_BODY_MAX, &req, NULL) == UPAY_OK) {
+        const char *method = mock_request_get(req, "method");
+        if (method && strlen(method) < sizeof info.call)
+            snprintf(info.call, sizeof info.call, "%s", method);
+        if (mock_request_check(req, &rq, msg, sizeof msg) == 0) {
+            mock_edge edge;
+            mock_edge_init(&edge);
+            snprintf(info.mch_id, sizeof info.mch_id, "%s", rq.mch_id);
+            info.mch_time = mock_clock_real_now(ctx->clock);
+            snprintf(info.out_trade_no, sizeof info.out_trade_no, "%s",
+                     rq.out_trade_no ? rq.out_trade_no : "");
+            snprintf(info.out_refund_no, sizeof info.out_refund_no, "%s",
+                     rq.out_refund_no ? rq.out_refund_no : "");
+            int told = answer->status == 200
+                       && upay_response_parse(answer->body, answer->len, 0, &resp, NULL) == UPAY_OK;
+            if (resp && !rq.out_trade_no) {
+                const char *otn = upay_params_get(resp, "out_trade_no");
+                snprintf(info.out_trade_no, sizeof info.out_trade_no, "%s", otn ? otn : "");
+            }
+            mock_edge_lint(ctx, &edge, &rq, resp, info.mch_time, told, info.lint,
+                           sizeof info.lint);
+        }
+    }
+    snprintf(info.change, sizeof info.change, "proxied to %.200s", upstream);
+    mock_journal_record(ctx->journal, mock_clock_real_now(ctx->clock), &info, body,
+                        body ? len : 0, answer->body, answer->len);
+    upay_params_free(resp);
+    upay_params_free(req);
+}

@@ -63,6 +63,14 @@ void mock_reply_error(mock_reply *out, int status, const char *msg);
  */
 void mock_reply_unsigned(mock_reply *out, int code, const char *msg);
 
+/*
+ * Journal one exchange the recording proxy forwarded to `upstream`: the
+ * request `body` and the upstream's `answer` (what the client got), with
+ * the request's merchant, numbers and call, and tell the linter.
+ */
+void mock_gateway_journal_proxied(mock_ctx *ctx, const char *body, size_t len,
+                                  const mock_reply *answer, const char *upstream);
+
 /* Take ownership of `json` (malloc'ed) as the body of `out` with `status`. */
 void mock_reply_take(mock_reply *out, int status, char *json);
 

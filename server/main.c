@@ -35,6 +35,9 @@ static void usage(FILE *out)
         "  --admin-token T      let any client use /mock/ with 'Authorization: Bearer T'\n"
         "                       (default: /mock/ answers loopback clients only)\n"
         "  --quiet              log nothing to stderr\n"
+        "  --proxy URL          recording proxy: forward every gateway request to URL\n"
+        "                       (e.g. the live gateway) and journal both sides, for\n"
+        "                       'upay-suite record' (docs/edge-cases.md)\n"
         "  --help               this text\n"
         "\n"
         "Built-in agents and keys:\n"
@@ -92,6 +95,8 @@ int main(int argc, char **argv)
             target = &opts.tls_key;
         } else if (strcmp(a, "--admin-token") == 0) {
             target = &opts.admin_token;
+        } else if (strcmp(a, "--proxy") == 0) {
+            target = &opts.proxy_url;
         } else if (strcmp(a, "--seed") == 0) {
             if (i + 1 >= argc || parse_seed(argv[i + 1], &opts.seed) != 0) {
                 fprintf(stderr, "upay-mock: --seed wants an unsigned integer\n");

@@ -19,6 +19,8 @@ typedef struct mock_options {
     int strict_merchants;      /* nonzero: only configured merchants are accepted */
     const char *admin_token;   /* NULL: /mock/ answers loopback clients only */
     int quiet;                 /* nonzero: log nothing to stderr */
+    const char *proxy_url;     /* non-NULL: the recording proxy: every gateway request is
+                                  forwarded to this gateway and both sides journaled */
 } mock_options;
 
 typedef struct mock_server mock_server;

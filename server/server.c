@@ -27,6 +27,7 @@
 #include "edge.h"
 #include "ctx.h"
 #include "gateway.h"
+#include "proxy.h"
 #include "tls_front.h"
 
 /* CivetWeb settings; documented in docs/mock.md ("Connections and timeouts"). */
@@ -48,6 +49,7 @@ struct mock_server {
     mock_tls_front *tls;       /* NULL: CivetWeb listens on the public address itself */
     atomic_long connections;   /* connections a worker picked up (GET /mock/stats) */
     atomic_long requests;      /* requests answered */
+    char proxy[512];           /* the recording proxy's upstream gateway URL, or "" */
 };
 
 /* The Connection header CivetWeb itself would send: keep-alive unless the request said otherwise. */
@@ -200,6 +202,37 @@ static char *read_body(struct mg_connection *conn, size_t max, size_t *len, int 
     return buf;
 }
 
+/*
+ * The recording proxy: pass the request to the upstream gateway, pass its
+ * answer back unchanged (502 when none came), journal both. Takes `body`.
+ */
+static int proxy_handler(mock_server *server, struct mg_connection *conn, char *body, size_t len)
+{
+    mock_proxy_answer ans;
+    char err[256];
+    mock_reply reply;
+    memset(&reply, 0, sizeof reply);
+    if (mock_proxy_forward(server->proxy, mg_get_header(conn, "Content-Type"), body, len, 0, &ans,
+                           err, sizeof err) != 0) {
+        char msg[320];
+        snprintf(msg, sizeof msg, "proxy: no answer from the upstream gateway: %s", err);
+        mock_proxy_answer_free(&ans);
+        mock_reply_error(&reply, 502, msg);
+    } else {
+        mock_reply_take(&reply, (int)ans.status, ans.body);
+        ans.body = NULL;
+        if (ans.content_type[0])
+            reply.content_type = ans.content_type;
+    }
+    mock_gateway_journal_proxied(server->ctx, body, len, &reply, server->proxy);
+    atomic_fetch_add(&server->requests, 1);
+    send_reply(conn, &reply, 0);
+    int status = reply.status;
+    mock_reply_free(&reply);
+    free(body);
+    return status;
+}
+
 static int gateway_handler(struct mg_connection *conn, void *user)
 {
     mock_server *server = user;
@@ -220,6 +253,8 @@ static int gateway_handler(struct mg_connection *conn, void *user)
         send_reply(conn, &reply, 1);
         return 500;
     }
+    if (server->proxy[0] && !too_large)
+        return proxy_handler(server, conn, body, len);
     if (too_large)
         mock_reply_unsigned(&reply, 20004, "parameter error: the body is larger than 65536 bytes");
     else
@@ -420,6 +455,11 @@ mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t er
             snprintf(errbuf, errlen, "out of memory");
             goto fail;
         }
+    }
+    if (opts->proxy_url && !mock_proxy_url(opts->proxy_url, server->proxy, sizeof server->proxy)) {
+        snprintf(errbuf, errlen, "--proxy wants an http:// or https:// gateway URL, not \"%.200s\"",
+                 opts->proxy_url);
+        goto fail;
     }
     server->ctx = mock_ctx_new(opts, errbuf, errlen);
     if (!server->ctx)
