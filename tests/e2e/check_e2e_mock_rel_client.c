@@ -414,10 +414,10 @@ END_TEST
 
 START_TEST(not_http_is_uncertain)
 {
-    /* KNOWN BUG (reported to the lead): the server read the whole request, yet
-     * libupay says "request not sent" (UPAY_E_TRANSPORT): lib/transport.c
-     * classify() maps CURLE_UNSUPPORTED_PROTOCOL ("Received HTTP/0.9 when not
-     * allowed") to UPAY_E_TRANSPORT without looking at `sent`. */
+    /* The server read the whole request, then answered bytes that are not
+     * HTTP: libcurl says CURLE_UNSUPPORTED_PROTOCOL ("Received HTTP/0.9 when
+     * not allowed"), which once came out as UPAY_E_TRANSPORT, "request not
+     * sent" (found by this test, fixed in lib/transport.c classify()). */
     raw_server s;
     server_start(&s, M_NOT_HTTP);
     upay_client *c = client_at(s.port, 1500);
@@ -432,9 +432,9 @@ START_TEST(not_http_is_uncertain)
     ck_assert_int_eq(s.served, 1);
     ck_assert_int_eq(success, 0);
     ck_assert_msg(rc == UPAY_E_NO_ANSWER || rc == UPAY_E_BAD_RESPONSE,
-                  "KNOWN BUG (reported): a non-HTTP answer to a request the server read is "
-                  "classified %s (%s); a caller may then retry under a new number and charge "
-                  "twice", upay_strerror(rc), e.message);
+                  "a non-HTTP answer to a request the server read is classified %s (%s); a "
+                  "caller may then retry under a new number and charge twice",
+                  upay_strerror(rc), e.message);
     ck_assert(upay_code_is_uncertain(rc));
 }
 END_TEST
