@@ -148,6 +148,11 @@ static int record_entry(const cJSON *e, const char *mch, captures *caps, long lo
         != UPAY_OK)
         return 0;
     const char *fault = cJSON_IsString(GET(e, "fault")) ? GET(e, "fault")->valuestring : NULL;
+    const cJSON *http = GET(e, "http_status");
+    if (!fault && cJSON_IsNumber(http) && http->valuedouble != 200) {
+        upay_params_free(req);
+        return 0;   /* refused at the HTTP level (a bad X-Upay-Fault header): not a call */
+    }
     const cJSON *when = GET(e, "mch_time");
     if (cJSON_IsNumber(when)) {
         long long t = (long long)when->valuedouble;
