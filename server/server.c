@@ -28,13 +28,14 @@
 #include "ctx.h"
 #include "gateway.h"
 #include "proxy.h"
+#include "listen_tune.h"
 #include "tls_front.h"
 
 /* CivetWeb settings; documented in docs/mock.md ("Connections and timeouts"). */
 #define MOCK_NUM_THREADS "64"          /* workers = connections served at once */
 #define MOCK_REQUEST_TIMEOUT_MS "5000" /* a request must arrive within 5 s */
 #define MOCK_KEEP_ALIVE_MS "2000"      /* an idle keep-alive connection is dropped after 2 s */
-#define MOCK_LISTEN_BACKLOG "1024"
+#define MOCK_LISTEN_BACKLOG "4096"     /* holds the connections TCP_DEFER_ACCEPT keeps back */
 #define MOCK_CONNECTION_QUEUE "1024"   /* accepted connections waiting for a worker */
 
 struct mock_server {
@@ -508,6 +509,8 @@ mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t er
         goto fail;
     }
     server->backend_port = server->port = bound[0].port;
+    for (int i = 0; i < n; i++)
+        mock_listen_defer_accept(bound[i].port, MOCK_DEFER_ACCEPT_SECONDS);
     if (tls) {
         server->remote_backend_port = bound[1].port;
         server->tls = mock_tls_front_start(host, port, opts->tls_cert, opts->tls_key,
@@ -557,7 +560,9 @@ static void *knock_until_stopped(void *arg)
     while (!atomic_load(&k->done)) {
         int fd = socket(AF_INET, SOCK_STREAM, 0);
         if (fd >= 0) {
-            (void)connect(fd, (struct sockaddr *)&sa, sizeof sa); /* refused once closed: fine */
+            /* a byte, so TCP_DEFER_ACCEPT (listen_tune.h) lets the knock through */
+            if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) /* refused once closed: fine */
+                (void)send(fd, "\n", 1, MSG_NOSIGNAL);
             close(fd);
         }
         struct timespec ts = {.tv_sec = 0, .tv_nsec = 2000000};

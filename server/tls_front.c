@@ -10,6 +10,7 @@
  * timeout is shorter, so the backend normally ends it first).
  */
 #include "tls_front.h"
+#include "listen_tune.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -306,6 +307,7 @@ mock_tls_front *mock_tls_front_start(const char *host, int port, const char *cer
                  port);
         goto fail;
     }
+    mock_listen_defer_accept(f->port, MOCK_DEFER_ACCEPT_SECONDS); /* silent clients wait in the kernel */
     if (pthread_create(&f->acceptor, NULL, accept_main, f) != 0) {
         snprintf(err, errlen, "cannot start the TLS accept thread");
         goto fail;
