@@ -12,6 +12,7 @@ set -eu
 
 secs=${1:-60}
 case $secs in *[!0-9]*|'') echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
+command -v clang >/dev/null 2>&1 || { echo "$0: needs clang (apt-get install clang)" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${UPAY_FUZZ_BUILD:-$root/build-fuzz}
 targets=${UPAY_FUZZ_TARGETS:-"form response refund_list scenario gateway"}
