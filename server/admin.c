@@ -23,19 +23,11 @@
 #define ORDERS_MAX_LIMIT 1000
 #define JOURNAL_MAX_LIMIT 1000
 
-static void reply_json(mock_reply *out, int status, cJSON *root)
+void mock_admin_reply_json(mock_reply *out, int status, cJSON *root)
 {
     char *text = root ? cJSON_PrintUnformatted(root) : NULL;
     cJSON_Delete(root);
     mock_reply_take(out, status, text);
-}
-
-static void reply_error(mock_reply *out, int status, const char *msg)
-{
-    cJSON *root = cJSON_CreateObject();
-    if (root)
-        cJSON_AddStringToObject(root, "error", msg);
-    reply_json(out, status, root);
 }
 
 static void add_time(cJSON *obj, const char *name, long long when)
@@ -71,7 +63,7 @@ static void health(mock_reply *out)
         cJSON_AddStringToObject(root, "mock", "upay-mock");
         cJSON_AddStringToObject(root, "version", UPAY_MOCK_VERSION);
     }
-    reply_json(out, 200, root);
+    mock_admin_reply_json(out, 200, root);
 }
 
 /* Parse an optional JSON object body ("" counts as {}). NULL on error (reply sent). */
@@ -80,7 +72,7 @@ static cJSON *object_body(const char *body, size_t len, mock_reply *out)
     cJSON *root = len ? cJSON_ParseWithLength(body, len) : cJSON_CreateObject();
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
-        reply_error(out, 400, "the body must be a JSON object");
+        mock_reply_error(out, 400, "the body must be a JSON object");
         return NULL;
     }
     return root;
@@ -109,7 +101,7 @@ static void reset(mock_ctx *ctx, const char *body, size_t len, mock_reply *out)
     const char *mch_id = mch_member(root, &bad);
     if (bad) {
         cJSON_Delete(root);
-        reply_error(out, 400, "mch_id must be 1-32 letters or digits");
+        mock_reply_error(out, 400, "mch_id must be 1-32 letters or digits");
         return;
     }
     pthread_mutex_lock(&ctx->lock);
@@ -144,7 +136,7 @@ static void reset(mock_ctx *ctx, const char *body, size_t len, mock_reply *out)
         cJSON_AddStringToObject(answer, "reset", mch_id ? mch_id : "all");
     }
     cJSON_Delete(root);
-    reply_json(out, rc == MOCK_STORE_OK ? 200 : 500, answer);
+    mock_admin_reply_json(out, rc == MOCK_STORE_OK ? 200 : 500, answer);
 }
 
 /* Answer the time of merchant `m` (or the global clock when NULL). Caller holds the lock. */
@@ -174,9 +166,9 @@ static void clock_get(mock_ctx *ctx, const upay_params *q, mock_reply *out)
     cJSON *answer = rc == MOCK_STORE_OK ? clock_answer(ctx, mch_id ? &m : NULL) : NULL;
     pthread_mutex_unlock(&ctx->lock);
     if (rc == MOCK_STORE_NOT_FOUND)
-        reply_error(out, 404, "unknown mch_id");
+        mock_reply_error(out, 404, "unknown mch_id");
     else
-        reply_json(out, rc == MOCK_STORE_OK ? 200 : 500, answer);
+        mock_admin_reply_json(out, rc == MOCK_STORE_OK ? 200 : 500, answer);
 }
 
 static void clock_post(mock_ctx *ctx, const char *body, size_t len, mock_reply *out)
@@ -190,7 +182,7 @@ static void clock_post(mock_ctx *ctx, const char *body, size_t len, mock_reply *
     double d = cJSON_IsNumber(adv) ? adv->valuedouble : -1;
     if (bad || d < 0 || d > (double)MOCK_CLOCK_MAX_ADVANCE || d != (double)(long long)d) {
         cJSON_Delete(root);
-        reply_error(out, 400, bad ? "mch_id must be 1-32 letters or digits"
+        mock_reply_error(out, 400, bad ? "mch_id must be 1-32 letters or digits"
                                   : "advance_seconds must be a whole number of seconds >= 0");
         return;
     }
@@ -227,13 +219,13 @@ static void clock_post(mock_ctx *ctx, const char *body, size_t len, mock_reply *
     pthread_mutex_unlock(&ctx->lock);
     cJSON_Delete(root);
     if (error)
-        reply_error(out, 400, error);
+        mock_reply_error(out, 400, error);
     else if (rc == MOCK_STORE_NOT_FOUND)
-        reply_error(out, 404, "unknown mch_id");
+        mock_reply_error(out, 404, "unknown mch_id");
     else if (rc != MOCK_STORE_OK)
-        reply_error(out, 500, "the store failed");
+        mock_reply_error(out, 500, "the store failed");
     else
-        reply_json(out, status, answer);
+        mock_admin_reply_json(out, status, answer);
 }
 
 typedef struct order_batch {
@@ -304,7 +296,7 @@ static void orders(mock_ctx *ctx, const upay_params *q, mock_reply *out)
 {
     long long limit;
     if (query_number(q, "limit", ORDERS_DEFAULT_LIMIT, 1, ORDERS_MAX_LIMIT, &limit) != 0) {
-        reply_error(out, 400, "limit must be a number from 1 to 1000");
+        mock_reply_error(out, 400, "limit must be a number from 1 to 1000");
         return;
     }
     const char *mch_id = q ? upay_params_get(q, "mch_id") : NULL;
@@ -358,10 +350,10 @@ static void orders(mock_ctx *ctx, const upay_params *q, mock_reply *out)
     free(refunds);
     if (rc != MOCK_STORE_OK) {
         cJSON_Delete(root);
-        reply_error(out, 500, "the store failed");
+        mock_reply_error(out, 500, "the store failed");
         return;
     }
-    reply_json(out, 200, root);
+    mock_admin_reply_json(out, 200, root);
 }
 
 static void journal_item(const mock_journal_entry *e, void *user)
@@ -402,7 +394,7 @@ static void journal(mock_ctx *ctx, const upay_params *q, mock_reply *out)
 {
     long long limit;
     if (query_number(q, "limit", 50, 1, JOURNAL_MAX_LIMIT, &limit) != 0) {
-        reply_error(out, 400, "limit must be a number from 1 to 1000");
+        mock_reply_error(out, 400, "limit must be a number from 1 to 1000");
         return;
     }
     const char *mch = q ? upay_params_get(q, "mch_id") : NULL;
@@ -412,7 +404,7 @@ static void journal(mock_ctx *ctx, const upay_params *q, mock_reply *out)
     if (list)
         mock_journal_each_match(ctx->journal, (size_t)limit, mch && *mch ? mch : NULL,
                                 otn && *otn ? otn : NULL, journal_item, list);
-    reply_json(out, 200, root);
+    mock_admin_reply_json(out, 200, root);
 }
 
 void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
@@ -423,7 +415,7 @@ void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
     int get = strcmp(m, "GET") == 0, post = strcmp(m, "POST") == 0;
     upay_params *q = NULL;
     if (query && *query && upay_form_parse(query, strlen(query), 4096, &q, NULL) != UPAY_OK) {
-        reply_error(out, 400, "malformed query string");
+        mock_reply_error(out, 400, "malformed query string");
         return;
     }
     const char *p = path ? path : "";
@@ -446,10 +438,10 @@ void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
     else if (strcmp(p, "/mock/health") == 0 || strcmp(p, "/mock/reset") == 0
              || strcmp(p, "/mock/clock") == 0 || strcmp(p, "/mock/orders") == 0
              || strcmp(p, "/mock/journal") == 0 || strcmp(p, "/mock/ledger") == 0) {
-        reply_error(out, 405, "method not allowed on this admin endpoint");
+        mock_reply_error(out, 405, "method not allowed on this admin endpoint");
         out->allow = strcmp(p, "/mock/clock") == 0 ? "GET, POST"
                    : strcmp(p, "/mock/reset") == 0 ? "POST" : "GET";
     } else
-        reply_error(out, 404, "unknown admin endpoint");
+        mock_reply_error(out, 404, "unknown admin endpoint");
     upay_params_free(q);
 }

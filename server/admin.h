@@ -28,4 +28,9 @@
 void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
                        const char *query, const char *body, size_t len, mock_reply *out);
 
+struct cJSON;
+
+/* Fill `out` with `status` and `root` printed compactly; takes `root` (may be NULL: 500). */
+void mock_admin_reply_json(mock_reply *out, int status, struct cJSON *root);
+
 #endif /* UPAY_MOCK_ADMIN_H */

@@ -8,24 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin.h"
 #include "fault.h"
 #include "lint.h"
 #include "rules.h"
 
-static void reply_json(mock_reply *out, int status, cJSON *root)
-{
-    char *text = root ? cJSON_PrintUnformatted(root) : NULL;
-    cJSON_Delete(root);
-    mock_reply_take(out, status, text);
-}
-
-static void reply_error(mock_reply *out, int status, const char *msg)
-{
-    cJSON *root = cJSON_CreateObject();
-    if (root)
-        cJSON_AddStringToObject(root, "error", msg);
-    reply_json(out, status, root);
-}
 
 static const char *query_mch(const upay_params *q)
 {
@@ -39,18 +26,18 @@ static void rules_post(mock_ctx *ctx, const char *body, size_t len, mock_reply *
     mock_rule rule;
     char err[240];
     if (!doc) {
-        reply_error(out, 400, "the body must be a JSON rule object (docs/edge-cases.md)");
+        mock_reply_error(out, 400, "the body must be a JSON rule object (docs/edge-cases.md)");
         return;
     }
     if (mock_rule_from_json(doc, &rule, err, sizeof err) != 0) {
         cJSON_Delete(doc);
-        reply_error(out, 400, err);
+        mock_reply_error(out, 400, err);
         return;
     }
     cJSON_Delete(doc);
     unsigned long long id = 0;
     if (mock_rules_add(ctx->rules, &rule, &id) != 0) {
-        reply_error(out, 409, "too many rules (at most 1024): delete some first");
+        mock_reply_error(out, 409, "too many rules (at most 1024): delete some first");
         return;
     }
     rule.id = id;
@@ -62,7 +49,7 @@ static void rules_post(mock_ctx *ctx, const char *body, size_t len, mock_reply *
         if (r)
             cJSON_AddItemToObject(root, "rule", r);
     }
-    reply_json(out, 200, root);
+    mock_admin_reply_json(out, 200, root);
 }
 
 static void rules_get(mock_ctx *ctx, const upay_params *q, mock_reply *out)
@@ -73,7 +60,7 @@ static void rules_get(mock_ctx *ctx, const upay_params *q, mock_reply *out)
         cJSON_AddItemToObject(root, "rules", list);
     else
         cJSON_Delete(list), cJSON_Delete(root), root = NULL;
-    reply_json(out, 200, root);
+    mock_admin_reply_json(out, 200, root);
 }
 
 static void rules_delete(mock_ctx *ctx, const char *which, const upay_params *q, mock_reply *out)
@@ -83,7 +70,7 @@ static void rules_delete(mock_ctx *ctx, const char *which, const upay_params *q,
         char *end = NULL;
         unsigned long long id = strtoull(which, &end, 10);
         if (!*which || *end || mock_rules_remove(ctx->rules, id) != 0) {
-            reply_error(out, 404, "no such rule");
+            mock_reply_error(out, 404, "no such rule");
             return;
         }
         deleted = 1;
@@ -95,7 +82,7 @@ static void rules_delete(mock_ctx *ctx, const char *which, const upay_params *q,
         cJSON_AddStringToObject(root, "status", "ok");
         cJSON_AddNumberToObject(root, "deleted", (double)deleted);
     }
-    reply_json(out, 200, root);
+    mock_admin_reply_json(out, 200, root);
 }
 
 static void faults_get(mock_reply *out)
@@ -125,14 +112,14 @@ static void faults_get(mock_reply *out)
         cJSON_AddBoolToObject(f, "not_applied_allowed", t[i].may_skip);
         cJSON_AddStringToObject(f, "summary", t[i].summary);
     }
-    reply_json(out, 200, root);
+    mock_admin_reply_json(out, 200, root);
 }
 
 static void lint_get(mock_ctx *ctx, const upay_params *q, mock_reply *out)
 {
     const char *mch = query_mch(q);
     if (!mch || !mock_mch_id_valid(mch)) {
-        reply_error(out, 400, "GET /mock/lint needs ?mch_id= (1-32 letters or digits)");
+        mock_reply_error(out, 400, "GET /mock/lint needs ?mch_id= (1-32 letters or digits)");
         return;
     }
     mock_merchant m;
@@ -142,7 +129,7 @@ static void lint_get(mock_ctx *ctx, const upay_params *q, mock_reply *out)
         offset = m.clock_offset;
     long long now = mock_clock_merchant_now(ctx->clock, offset);
     pthread_mutex_unlock(&ctx->lock);
-    reply_json(out, 200, mock_lint_report(ctx->lint, mch, now));
+    mock_admin_reply_json(out, 200, mock_lint_report(ctx->lint, mch, now));
 }
 
 int mock_admin_edge_handle(mock_ctx *ctx, const char *http_method, const char *path,
@@ -159,7 +146,7 @@ int mock_admin_edge_handle(mock_ctx *ctx, const char *http_method, const char *p
         else if (del)
             rules_delete(ctx, NULL, q, out);
         else {
-            reply_error(out, 405, "method not allowed on this admin endpoint");
+            mock_reply_error(out, 405, "method not allowed on this admin endpoint");
             out->allow = "GET, POST, DELETE";
         }
         return 1;
@@ -168,14 +155,14 @@ int mock_admin_edge_handle(mock_ctx *ctx, const char *http_method, const char *p
         if (del) {
             rules_delete(ctx, p + 12, q, out);
         } else {
-            reply_error(out, 405, "method not allowed on this admin endpoint");
+            mock_reply_error(out, 405, "method not allowed on this admin endpoint");
             out->allow = "DELETE";
         }
         return 1;
     }
     if (!strcmp(p, "/mock/faults") || !strcmp(p, "/mock/lint")) {
         if (!get) {
-            reply_error(out, 405, "method not allowed on this admin endpoint");
+            mock_reply_error(out, 405, "method not allowed on this admin endpoint");
             out->allow = "GET";
         } else if (p[6] == 'f') {
             faults_get(out);

@@ -260,6 +260,18 @@ mock_store_rc mock_call_find_order(mock_call *c, int transaction_id_first, mock_
     return mock_call_settle_order(c, o);
 }
 
+int mock_call_order_or_answer(mock_call *c, int transaction_id_first, mock_order *o)
+{
+    mock_store_rc rc = mock_call_find_order(c, transaction_id_first, o);
+    if (rc == MOCK_STORE_NOT_FOUND) {
+        mock_answer_status(c, "SUCCESS", 20007, "order does not exist", "FAIL");
+        return 0;
+    }
+    if (rc != MOCK_STORE_OK)
+        return -1;
+    return mock_call_paytype_mismatch(c, o) ? 0 : 1;
+}
+
 int mock_call_paytype_mismatch(mock_call *c, const mock_order *o)
 {
     if (c->rq->paytype == o->paytype)

@@ -103,6 +103,14 @@ void mock_answer_orderquery(mock_call *c, const mock_order *o);
  */
 mock_store_rc mock_call_find_order(mock_call *c, int transaction_id_first, mock_order *o);
 
+/*
+ * The order a call acts on, as mock_call_find_order() finds it. Returns 1
+ * when found; 0 when the call is already answered (20007/FAIL: no such
+ * order, or FAIL/20004: paytype does not match its wallet); -1 when the
+ * store fails.
+ */
+int mock_call_order_or_answer(mock_call *c, int transaction_id_first, mock_order *o);
+
 /* Bring order `o` up to date with the clock and store the change. */
 mock_store_rc mock_call_settle_order(mock_call *c, mock_order *o);
 

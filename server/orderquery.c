@@ -7,15 +7,9 @@
 int mock_call_orderquery(mock_call *c)
 {
     mock_order o;
-    mock_store_rc rc = mock_call_find_order(c, 0, &o);
-    if (rc == MOCK_STORE_NOT_FOUND) {
-        mock_answer_status(c, "SUCCESS", 20007, "order does not exist", "FAIL");
-        return 0;
-    }
-    if (rc != MOCK_STORE_OK)
-        return -1;
-    if (mock_call_paytype_mismatch(c, &o))
-        return 0;
+    int found = mock_call_order_or_answer(c, 0, &o);
+    if (found <= 0)
+        return found;
     mock_answer_orderquery(c, &o);
     return 0;
 }

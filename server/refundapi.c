@@ -126,18 +126,12 @@ static int create(mock_call *c, mock_order *o)
 int mock_call_refund(mock_call *c)
 {
     mock_order o;
-    mock_store_rc rc = mock_call_find_order(c, 1, &o);
-    if (rc == MOCK_STORE_NOT_FOUND) {
-        mock_answer_status(c, "SUCCESS", 20007, "order does not exist", "FAIL");
-        return 0;
-    }
-    if (rc != MOCK_STORE_OK)
-        return -1;
-    if (mock_call_paytype_mismatch(c, &o))
-        return 0;
+    int found = mock_call_order_or_answer(c, 1, &o);
+    if (found <= 0)
+        return found;
 
     mock_refund r;
-    rc = mock_store_refund_by_out_refund_no(c->ctx->store, o.mch_id, c->rq->out_refund_no, &r);
+    mock_store_rc rc = mock_store_refund_by_out_refund_no(c->ctx->store, o.mch_id, c->rq->out_refund_no, &r);
     if (rc == MOCK_STORE_NOT_FOUND)
         return create(c, &o);
     if (rc != MOCK_STORE_OK)
