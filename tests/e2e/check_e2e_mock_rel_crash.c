@@ -4,7 +4,10 @@
  * threads are paying and refunding, restarted over the same file, and
  * every pay and refund a client was ANSWERED before the kill (the clients
  * log what they were told) must still be there with the same ids and
- * state; the ledger must be consistent after every restart. Requests cut
+ * state; the ledger must be consistent after every restart. Besides its own
+ * orders, every client also refunds 1 fen at a time from one order per
+ * round that all of them share (50 refunds at most), so that the kill also
+ * strikes in the middle of competing transactions on one order. Requests cut
  * off by the kill may or may not have happened; they are only covered by
  * the ledger check. ROUNDS kills in a row, the log growing each round.
  *
@@ -99,6 +102,8 @@ typedef struct told {
 
 static told logbook[MAX_LOG];
 static atomic_int logged;          /* entries of logbook in use */
+static told shared_log[MAX_LOG];   /* answered refunds of the shared orders (otn, orn, rid) */
+static atomic_int shared_logged;
 static atomic_int answers;         /* answers this round */
 static atomic_int stop;
 static char base[128];   /* the running mock; written only while no client runs */
@@ -183,6 +188,31 @@ static void *client(void *arg)
             atomic_fetch_add(&answers, 1);
         }
         upay_params_free(p);
+
+        char shared[32];
+        snprintf(shared, sizeof shared, "CRSHARED%d", round_no);
+        snprintf(orn, sizeof orn, "CRS%d%d%05d", round_no, w, i);
+        req = upay_params_new();
+        upay_params_set(req, "method", "refund");
+        upay_params_set(req, "paytype", "WECHAT");
+        upay_params_set(req, "out_trade_no", shared);
+        upay_params_set(req, "out_refund_no", orn);
+        upay_params_set(req, "total_fee", "100");
+        upay_params_set(req, "refund_fee", "1");
+        upay_params_set(req, "op_user_id", "crash");
+        p = post(req);
+        upay_params_free(req);
+        if (is(p, "code", "10000") && is(p, "trade_state", "SUCCESS")) {
+            int k = atomic_fetch_add(&shared_logged, 1);
+            if (k < MAX_LOG) {
+                snprintf(shared_log[k].otn, sizeof shared_log[k].otn, "%s", shared);
+                snprintf(shared_log[k].orn, sizeof shared_log[k].orn, "%s", orn);
+                snprintf(shared_log[k].rid, sizeof shared_log[k].rid, "%s",
+                         upay_params_get(p, "refund_id"));
+            }
+            atomic_fetch_add(&answers, 1);
+        }
+        upay_params_free(p);
     }
     return NULL;
 }
@@ -215,6 +245,17 @@ static void verify_all(const char *url)
         ck_assert_msg(strstr(list, "\"SUCCESS\"") != NULL, "answered refund %s changed", t->orn);
         upay_params_free(p);
     }
+    int m = atomic_load(&shared_logged);
+    for (int i = 0; i < m && i < MAX_LOG; i++) {
+        const told *t = &shared_log[i];
+        upay_params *p = mt_call(&gw, "refundquery", "mch_id", MCH, "paytype", "WECHAT",
+                                 "out_refund_no", t->orn, NULL);
+        mt_expect(p, "SUCCESS", "10000", "SUCCESS");
+        const char *list = mt_field(p, "refund_list");
+        ck_assert_msg(strstr(list, t->rid) != NULL && strstr(list, "\"SUCCESS\"") != NULL,
+                      "answered refund %s of %s lost or changed after a kill", t->orn, t->otn);
+        upay_params_free(p);
+    }
     long status = 0;
     char *body = mt_admin(url, "GET", "/mock/ledger", NULL, &status);
     ck_assert_int_eq(status, 200);
@@ -234,9 +275,18 @@ START_TEST(kill_under_load)
     child c;
     child_start(&c, args);
     atomic_store(&logged, 0);
+    atomic_store(&shared_logged, 0);
     int paid = 0, refunded = 0;
     for (round_no = 1; round_no <= ROUNDS; round_no++) {
         memcpy(base, c.url, sizeof base);
+        mt_gw gw;
+        mt_gw_init(&gw, c.url);
+        char shared[32], code[32];
+        snprintf(shared, sizeof shared, "CRSHARED%d", round_no);
+        mt_code(code, "WECHAT", NULL, (unsigned)(900000 + round_no));
+        upay_params *p = mt_pay(&gw, MCH, shared, "100", code);
+        mt_expect(p, "SUCCESS", "10000", "SUCCESS");
+        upay_params_free(p);
         atomic_store(&answers, 0);
         atomic_store(&stop, 0);
         pthread_t threads[WORKERS];
@@ -259,8 +309,9 @@ START_TEST(kill_under_load)
         paid++;
         refunded += logbook[i].orn[0] != 0;
     }
-    printf("crash: %d kills under load survived: %d answered pays, %d answered refunds intact\n",
-           ROUNDS, paid, refunded);
+    printf("crash: %d kills under load survived: %d answered pays, %d answered refunds "
+           "(+%d on shared orders) intact\n", ROUNDS, paid, refunded, atomic_load(&shared_logged));
+    ck_assert_int_gt(atomic_load(&shared_logged), 0);
     ck_assert_int_eq(child_stop(&c, SIGTERM), 0);
     unlink(path);
     char side[64];
