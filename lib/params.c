@@ -110,7 +110,10 @@ static char *make_block(const char *name, size_t name_len, const char *value, ch
 static upay_code append(upay_params *p, const char *name, const char *value)
 {
     if (p->count == p->cap) {
-        size_t cap = p->cap == 0 ? 16 : p->cap * 2;
+        /* 24 entries (768 bytes) hold any answer of the protocol without a
+         * realloc, and stay under glibc's 1 KiB "large request" size, which
+         * would consolidate the fast bins on every answer. */
+        size_t cap = p->cap == 0 ? 24 : p->cap * 2;
         struct entry *items = realloc(p->items, cap * sizeof *items);
         if (items == NULL)
             return UPAY_E_NOMEM;

@@ -110,28 +110,94 @@ UPAY_API upay_code upay_response_parse(const char *json, size_t len, size_t max_
     return UPAY_OK;
 }
 
+/*
+ * Write `text` as a JSON string (quotes included) at `out`, or only count
+ * its length when `out` is NULL. Escapes as cJSON does: the two-character
+ * forms for " \\ \b \f \n \r \t, \u00XX for other control bytes,
+ * everything else (UTF-8 included) as is.
+ */
+static size_t json_string(const char *text, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    if (out)
+        out[n] = '"';
+    n++;
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+        char short_form = 0;
+        switch (*c) {
+        case '"': short_form = '"'; break;
+        case '\\': short_form = '\\'; break;
+        case '\b': short_form = 'b'; break;
+        case '\f': short_form = 'f'; break;
+        case '\n': short_form = 'n'; break;
+        case '\r': short_form = 'r'; break;
+        case '\t': short_form = 't'; break;
+        default: break;
+        }
+        if (short_form) {
+            if (out) {
+                out[n] = '\\';
+                out[n + 1] = short_form;
+            }
+            n += 2;
+        } else if (*c < 0x20) {
+            if (out) {
+                memcpy(out + n, "\\u00", 4);
+                out[n + 4] = hex[*c >> 4];
+                out[n + 5] = hex[*c & 0x0F];
+            }
+            n += 6;
+        } else {
+            if (out)
+                out[n] = (char)*c;
+            n++;
+        }
+    }
+    if (out)
+        out[n] = '"';
+    return n + 1;
+}
+
+/* Write the object (or count its length when `out` is NULL), without the NUL. */
+static size_t json_object(const upay_params *p, char *out)
+{
+    size_t n = 0, count = upay_params_count(p);
+    if (out)
+        out[n] = '{';
+    n++;
+    for (size_t i = 0; i < count; i++) {
+        if (i > 0) {
+            if (out)
+                out[n] = ',';
+            n++;
+        }
+        n += json_string(upay_params_name_at(p, i), out ? out + n : NULL);
+        if (out)
+            out[n] = ':';
+        n++;
+        n += json_string(upay_params_value_at(p, i), out ? out + n : NULL);
+    }
+    if (out)
+        out[n] = '}';
+    return n + 1;
+}
+
+/*
+ * A direct writer rather than a cJSON tree: it answers every request of the
+ * mock, and one measured pass plus one allocation cost a fraction of
+ * building and printing a tree.
+ */
 UPAY_API upay_code upay_response_encode(const upay_params *p, char **out)
 {
     if (p == NULL || out == NULL)
         return UPAY_E_INVALID_ARG;
-    cJSON *obj = cJSON_CreateObject();
-    if (obj == NULL)
-        return UPAY_E_NOMEM;
-    size_t n = upay_params_count(p);
-    for (size_t i = 0; i < n; i++) {
-        cJSON *v = cJSON_CreateString(upay_params_value_at(p, i));
-        if (v == NULL || !cJSON_AddItemToObject(obj, upay_params_name_at(p, i), v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(obj);
-            return UPAY_E_NOMEM;
-        }
-    }
-    /* cJSON allocates with malloc() (its default hooks), so upay_free()
-     * releases the result. */
-    char *s = cJSON_PrintUnformatted(obj);
-    cJSON_Delete(obj);
+    size_t len = json_object(p, NULL);
+    char *s = malloc(len + 1);
     if (s == NULL)
         return UPAY_E_NOMEM;
+    json_object(p, s);
+    s[len] = '\0';
     *out = s;
     return UPAY_OK;
 }

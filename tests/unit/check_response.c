@@ -140,10 +140,12 @@ START_TEST(test_encode)
     upay_params_set(p, "code", "10000");
     upay_params_set(p, "msg", "a\"b\\c\n\x01中/");
     upay_params_set(p, "empty", "");
+    upay_params_set(p, "ctl\t", "\b\f\r\t\x1f\x7f");
     char *s;
     ck_assert_int_eq(upay_response_encode(p, &s), UPAY_OK);
     ck_assert_str_eq(s, "{\"state\":\"SUCCESS\",\"code\":\"10000\","
-                        "\"msg\":\"a\\\"b\\\\c\\n\\u0001中/\",\"empty\":\"\"}");
+                        "\"msg\":\"a\\\"b\\\\c\\n\\u0001中/\",\"empty\":\"\","
+                        "\"ctl\\t\":\"\\b\\f\\r\\t\\u001f\x7f\"}");
     upay_free(s);
     upay_params_free(p);
 
