@@ -32,11 +32,12 @@
 #include "tls_front.h"
 
 /* CivetWeb settings; documented in docs/mock.md ("Connections and timeouts"). */
-#define MOCK_NUM_THREADS "64"          /* workers = connections served at once */
-#define MOCK_REQUEST_TIMEOUT_MS "5000" /* a request must arrive within 5 s */
+#define MOCK_NUM_THREADS "384"         /* workers = connections served at once (~5 KB each at rest) */
+#define MOCK_REQUEST_TIMEOUT_MS "2000" /* a request must arrive within 2 s */
 #define MOCK_KEEP_ALIVE_MS "2000"      /* an idle keep-alive connection is dropped after 2 s */
 #define MOCK_LISTEN_BACKLOG "4096"     /* holds the connections TCP_DEFER_ACCEPT keeps back */
 #define MOCK_CONNECTION_QUEUE "1024"   /* accepted connections waiting for a worker */
+#define MOCK_MAX_HEADER_BYTES "4096"   /* request line + headers; each worker holds one buffer */
 
 struct mock_server {
     struct mg_context *mg;
@@ -485,6 +486,7 @@ mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t er
         "tcp_nodelay", "1",
         "listen_backlog", MOCK_LISTEN_BACKLOG,
         "connection_queue", MOCK_CONNECTION_QUEUE,
+        "max_request_size", MOCK_MAX_HEADER_BYTES,
         NULL
     };
     struct mg_callbacks callbacks;

@@ -311,9 +311,9 @@ static void crowd_then_honest(const char *first, const char *what, unsigned n)
             close(fds[i]);
     free(fds);
     ck_assert_msg(took >= 0 && took <= IDLE_WAIT_MAX_S,
-                  "KNOWN BUG (reported to the lead): an honest client got no answer within %d s "
-                  "(took %.1f) behind %d %s connections: each one holds one of the 64 CivetWeb "
-                  "workers for the whole 5 s request timeout (server/server.c)",
+                  "an honest client got no answer within %d s (took %.1f) behind %d %s "
+                  "connections: see the worker pool, request timeout and TCP_DEFER_ACCEPT in "
+                  "server/server.c and docs/mock.md",
                   IDLE_WAIT_MAX_S, took, opened, what);
     assert_serving(n + 1);
     long status = 0;
