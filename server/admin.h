@@ -11,6 +11,8 @@
  *   GET  /mock/journal[?mch_id=...&out_trade_no=...&limit=N]  the latest exchanges
  *   POST/GET/DELETE /mock/rules, DELETE /mock/rules/ID, GET /mock/faults,
  *   GET /mock/lint?mch_id=...      edge cases (admin_edge.h, docs/edge-cases.md)
+ *   GET  /mock/ledger[?mch_id=...] the money consistency check (ledger.h)
+ * (GET /mock/stats is answered by server.c: it counts connections.)
  */
 #ifndef UPAY_MOCK_ADMIN_H
 #define UPAY_MOCK_ADMIN_H
