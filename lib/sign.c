@@ -31,6 +31,26 @@ static int signed_param(const char *name, const char *value)
 }
 
 /* Builds the canonical string; `*out_len` gets its length. */
+/*
+ * Sort by name: insertion sort for the few parameters a request or answer
+ * has (cheaper than qsort's setup, which glibc does with a merge sort and a
+ * buffer), qsort beyond that.
+ */
+static void sort_by_name(struct item *items, size_t n)
+{
+    if (n > 32) {
+        qsort(items, n, sizeof *items, by_name);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        struct item x = items[i];
+        size_t j = i;
+        for (; j > 0 && strcmp(items[j - 1].name, x.name) > 0; j--)
+            items[j] = items[j - 1];
+        items[j] = x;
+    }
+}
+
 static upay_code canonical(const upay_params *p, const char *key, char **out, size_t *out_len)
 {
     if (p == NULL || key == NULL || key[0] == '\0' || out == NULL)
@@ -54,7 +74,7 @@ static upay_code canonical(const upay_params *p, const char *key, char **out, si
         total += strlen(name) + 1 + strlen(value) + 1;
         k++;
     }
-    qsort(items, k, sizeof *items, by_name);
+    sort_by_name(items, k);
 
     char *s = malloc(total);
     if (s == NULL) {

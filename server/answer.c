@@ -3,8 +3,7 @@
  * order details and the buyer fields the mock invents, order lookup with
  * lazy (clock-driven) transitions. See calls.h.
  */
-#include <openssl/evp.h>
-#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <upay/protocol.h>
@@ -107,51 +106,45 @@ void mock_answer_param_error(mock_call *c, const char *msg)
 }
 
 /*
- * SHA-256, fetched from OpenSSL once per process. EVP_sha256() makes
- * OpenSSL 3 look the algorithm up again on every digest, which cost more
- * than the digest itself (docs/performance.md). Never freed: it lives as
- * long as the process, like OpenSSL's own tables.
+ * A stable made-up identifier: `prefix` then `len` characters drawn from
+ * FNV-1a of `a` "|" `b`, stretched with splitmix64, in [A-Za-z0-9_-] (hex
+ * for app ids, like WeChat's). Not a secret, only stable and well spread:
+ * the same customer code gives the same openid. A cryptographic digest here
+ * cost a sixth of an orderquery's work (docs/performance.md).
  */
-static EVP_MD *sha256_fetched;
-static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
-
-static void sha256_fetch(void)
+static uint64_t fnv1a(uint64_t h, const char *s)
 {
-    sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
 }
 
-static const EVP_MD *sha256(void)
+static uint64_t splitmix64(uint64_t *state)
 {
-    pthread_once(&sha256_once, sha256_fetch);
-    return sha256_fetched ? sha256_fetched : EVP_sha256();
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
 }
 
-/*
- * A stable made-up identifier: `prefix` then `len` characters of the
- * SHA-256 of `a` "|" `b` in [A-Za-z0-9_-].
- */
 static void derive(char *out, size_t size, const char *prefix, size_t len, const char *a,
                    const char *b)
 {
     static const char alphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     static const char hex[] = "0123456789abcdef";
-    char input[256];
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    int n = snprintf(input, sizeof input, "%s|%s", a, b);
-    if (n < 0 || (size_t)n >= sizeof input)
-        n = (int)sizeof input - 1;
-    if (EVP_Digest(input, (size_t)n, md, &mdlen, sha256(), NULL) != 1)
-        memset(md, 0, sizeof md), mdlen = 32;
+    uint64_t state = fnv1a(fnv1a(fnv1a(14695981039346656037ULL, a), "|"), b);
     size_t p = strlen(prefix);
     if (p + len + 1 > size)
         len = size - p - 1;
     memcpy(out, prefix, p);
-    int use_hex = prefix[0] == 'w';   /* app ids are hex, like WeChat's */
+    int use_hex = prefix[0] == 'w';
+    uint64_t bits = 0;
     for (size_t i = 0; i < len; i++) {
-        unsigned char byte = md[i % mdlen];
-        out[p + i] = use_hex ? hex[(i & 1) ? byte & 0xF : byte >> 4] : alphabet[byte & 63];
+        if (i % 8 == 0)
+            bits = splitmix64(&state);
+        unsigned char byte = (unsigned char)(bits >> (8 * (i % 8)));
+        out[p + i] = use_hex ? hex[byte & 0xF] : alphabet[byte & 63];
     }
     out[p + len] = '\0';
 }
