@@ -33,6 +33,7 @@ static int restore(mock_ctx *ctx, int has_seed, char *err, size_t errlen)
 {
     mock_store_rc rc = mock_store_begin(ctx->store);
     long long offset = 0, orders = 0, refunds = 0;
+    unsigned long long last_sequence = 0;
     if (rc == MOCK_STORE_OK) {
         rc = mock_store_meta_get(ctx->store, MOCK_META_GLOBAL_OFFSET, &offset);
         if (rc == MOCK_STORE_NOT_FOUND)
@@ -42,6 +43,8 @@ static int restore(mock_ctx *ctx, int has_seed, char *err, size_t errlen)
         rc = mock_ctx_enter_merchants(ctx);
     if (rc == MOCK_STORE_OK)
         rc = mock_store_count(ctx->store, &orders, &refunds);
+    if (rc == MOCK_STORE_OK && (orders || refunds))
+        rc = mock_store_max_id_sequence(ctx->store, &last_sequence);
     if (rc == MOCK_STORE_OK)
         rc = mock_store_commit(ctx->store);
     if (rc != MOCK_STORE_OK) {
@@ -50,6 +53,8 @@ static int restore(mock_ctx *ctx, int has_seed, char *err, size_t errlen)
         return -1;
     }
     mock_clock_set_global_offset(ctx->clock, offset);
+    if (orders || refunds)
+        mock_ids_continue_after(ctx->ids, last_sequence);
     /* A seeded run over an existing state must not hand out the same ids again. */
     if (has_seed && (orders || refunds))
         mock_ids_mix(ctx->ids, ((unsigned long long)orders << 32) ^ (unsigned long long)refunds);

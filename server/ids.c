@@ -14,7 +14,10 @@
 struct mock_ids {
     pthread_mutex_t lock;
     uint64_t s[4];
+    uint64_t seq;      /* next sequence number of transaction_id / refund_id */
 };
+
+#define SEQ_MODULUS 10000000000ULL   /* 10 digits */
 
 static uint64_t splitmix64(uint64_t *x)
 {
@@ -62,6 +65,8 @@ mock_ids *mock_ids_new(int has_seed, uint64_t seed)
         return NULL;
     }
     seed_state(ids->s, seed);
+    /* Start low in the 10-digit space, so the sequence never wraps in practice. */
+    ids->seq = next_locked(ids->s) % (SEQ_MODULUS / 10);
     return ids;
 }
 
@@ -133,13 +138,28 @@ void mock_ids_make(mock_ids *ids, mock_id_kind kind, long long now, char out[MOC
     }
     char date[9];
     gmt8_date(now, date);
-    uint64_t r = mock_ids_next(ids);
+    uint64_t r;
+    if (kind == MOCK_ID_TRANSACTION || kind == MOCK_ID_REFUND) {
+        pthread_mutex_lock(&ids->lock);
+        r = ids->seq++ % SEQ_MODULUS;
+        pthread_mutex_unlock(&ids->lock);
+    } else {
+        r = mock_ids_next(ids);
+    }
     memcpy(out, prefix, 10);
     memcpy(out + 10, date, 8);
-    /* 10 decimal digits take 34 bits; the remainder bias is negligible. */
+    /* 10 decimal digits take 34 bits; the remainder bias of random ones is negligible. */
     for (int i = random_digits - 1; i >= 0; i--) {
         out[18 + i] = (char)('0' + r % 10);
         r /= 10;
     }
     out[18 + random_digits] = '\0';
+}
+
+void mock_ids_continue_after(mock_ids *ids, uint64_t last)
+{
+    pthread_mutex_lock(&ids->lock);
+    if (ids->seq <= last)
+        ids->seq = last + 1;
+    pthread_mutex_unlock(&ids->lock);
 }

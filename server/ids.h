@@ -52,9 +52,19 @@ typedef enum mock_id_kind {
 } mock_id_kind;
 
 /*
- * A fresh 28-digit id of `kind` for time `now` (seconds since the epoch;
- * its GMT+8 date is embedded).
+ * A fresh 28-digit id of `kind` for time `now`: a prefix of the kind, the
+ * GMT+8 date, then 10 digits. For the gateway's own ids (transaction_id,
+ * refund_id) those digits are a sequence, as a real gateway's are: the store
+ * indexes them, and increasing keys are appended to the index instead of
+ * landing on a random page (pay got slower as the store grew:
+ * docs/performance.md). The wallets' ids are random.
  */
 void mock_ids_make(mock_ids *ids, mock_id_kind kind, long long now, char out[MOCK_ID_SIZE]);
+
+/*
+ * Continue the sequence after `last` (the last 10 digits of the largest id
+ * already stored), so a restart over a state file never repeats an id.
+ */
+void mock_ids_continue_after(mock_ids *ids, uint64_t last);
 
 #endif /* UPAY_MOCK_IDS_H */

@@ -474,6 +474,22 @@ mock_store_rc mock_store_count(mock_store *s, long long *orders, long long *refu
     return rc == SQLITE_ROW ? MOCK_STORE_OK : rc_of(rc);
 }
 
+mock_store_rc mock_store_max_id_sequence(mock_store *s, unsigned long long *out)
+{
+    static const char sql[] =
+        "SELECT max(coalesce((SELECT max(CAST(substr(transaction_id, 19) AS INTEGER)) FROM orders), 0),"
+        "           coalesce((SELECT max(CAST(substr(refund_id, 19) AS INTEGER)) FROM refunds), 0))";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            *out = (unsigned long long)sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc_of(rc);
+}
+
 static mock_store_rc exec(mock_store *s, const char *sql)
 {
     return rc_of(sqlite3_exec(s->db, sql, NULL, NULL, NULL));

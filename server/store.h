@@ -97,6 +97,13 @@ mock_store_rc mock_store_orders_each(mock_store *s, const char *mch_id, size_t l
 mock_store_rc mock_store_count(mock_store *s, long long *orders, long long *refunds);
 
 /*
+ * The largest value of the last 10 digits of any stored transaction_id or
+ * refund_id (0 when there is none), for mock_ids_continue_after(). Scans
+ * both tables: called once at start.
+ */
+mock_store_rc mock_store_max_id_sequence(mock_store *s, unsigned long long *out);
+
+/*
  * Forget every order and refund, every merchant not from the config, every
  * clock offset (meta included).
  */

@@ -159,6 +159,36 @@ START_TEST(ids_shapes_and_seed)
 }
 END_TEST
 
+/*
+ * transaction_id and refund_id increase (index-friendly), share one
+ * sequence, and continue after the largest stored one; wallet ids do not.
+ */
+START_TEST(ids_sequence)
+{
+    mock_ids *ids = mock_ids_new(1, 7);
+    long long t = 1700000000;
+    char a[MOCK_ID_SIZE], b[MOCK_ID_SIZE], c[MOCK_ID_SIZE], w1[MOCK_ID_SIZE], w2[MOCK_ID_SIZE];
+    mock_ids_make(ids, MOCK_ID_TRANSACTION, t, a);
+    mock_ids_make(ids, MOCK_ID_REFUND, t, b);
+    mock_ids_make(ids, MOCK_ID_TRANSACTION, t, c);
+    unsigned long long sa = strtoull(a + 18, NULL, 10), sb = strtoull(b + 18, NULL, 10),
+                       sc = strtoull(c + 18, NULL, 10);
+    ck_assert_uint_eq(sb, sa + 1);
+    ck_assert_uint_eq(sc, sa + 2);
+    ck_assert_int_lt(strcmp(a, c), 0);
+    mock_ids_continue_after(ids, sc + 1000);
+    mock_ids_make(ids, MOCK_ID_TRANSACTION, t, a);
+    ck_assert_uint_eq(strtoull(a + 18, NULL, 10), sc + 1001);
+    mock_ids_continue_after(ids, 5); /* never goes back */
+    mock_ids_make(ids, MOCK_ID_TRANSACTION, t, b);
+    ck_assert_uint_eq(strtoull(b + 18, NULL, 10), sc + 1002);
+    mock_ids_make(ids, MOCK_ID_WALLET_TRADE, t, w1);
+    mock_ids_make(ids, MOCK_ID_WALLET_TRADE, t, w2);
+    ck_assert_uint_ne(strtoull(w2 + 18, NULL, 10), strtoull(w1 + 18, NULL, 10) + 1);
+    mock_ids_free(ids);
+}
+END_TEST
+
 /* ---- config ---- */
 
 static const struct {
@@ -433,6 +463,7 @@ Suite *make_mock_core_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("ids");
     tcase_add_test(tc, ids_shapes_and_seed);
+    tcase_add_test(tc, ids_sequence);
     suite_add_tcase(s, tc);
     tc = tcase_create("config");
     tcase_add_loop_test(tc, config_parse, 0, sizeof config_rows / sizeof config_rows[0]);
