@@ -89,6 +89,8 @@ mock_ctx *mock_ctx_new(const mock_options *opts, char *err, size_t errlen)
         goto fail;
     }
     ctx->clock = mock_clock_new();
+    if (ctx->clock && opts->frozen_clock)
+        mock_clock_freeze(ctx->clock, mock_clock_real_now(ctx->clock));
     ctx->ids = mock_ids_new(opts->has_seed, opts->seed);
     ctx->journal = mock_journal_new(0);
     ctx->rules = mock_rules_new();

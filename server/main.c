@@ -34,6 +34,8 @@ static void usage(FILE *out)
         "                       unknown mch_id is created on first use)\n"
         "  --admin-token T      let any client use /mock/ with 'Authorization: Bearer T'\n"
         "                       (default: /mock/ answers loopback clients only)\n"
+        "  --frozen-clock       real time stops at start: merchant clocks move only\n"
+        "                       through POST /mock/clock (exact time-boundary tests)\n"
         "  --quiet              log nothing to stderr\n"
         "  --proxy URL          recording proxy: forward every gateway request to URL\n"
         "                       (e.g. the live gateway) and journal both sides, for\n"
@@ -82,6 +84,9 @@ int main(int argc, char **argv)
             continue;
         } else if (strcmp(a, "--quiet") == 0) {
             opts.quiet = 1;
+            continue;
+        } else if (strcmp(a, "--frozen-clock") == 0) {
+            opts.frozen_clock = 1;
             continue;
         } else if (strcmp(a, "--listen") == 0) {
             target = &opts.listen;

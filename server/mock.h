@@ -19,6 +19,8 @@ typedef struct mock_options {
     int strict_merchants;      /* nonzero: only configured merchants are accepted */
     const char *admin_token;   /* NULL: /mock/ answers loopback clients only */
     int quiet;                 /* nonzero: log nothing to stderr */
+    int frozen_clock;          /* nonzero: real time stops at start; clocks move only through
+                                  POST /mock/clock, so time-boundary tests are exact */
     const char *proxy_url;     /* non-NULL: the recording proxy: every gateway request is
                                   forwarded to this gateway and both sides journaled */
 } mock_options;

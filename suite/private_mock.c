@@ -233,6 +233,7 @@ static int start_server(suite_private *p, suite_buf *err)
     opts.quiet = 1;
     opts.has_seed = 1;
     opts.seed = p->seed;
+    opts.frozen_clock = 1;   /* scenario time moves only by clock steps: boundaries are exact */
     opts.config_path = p->config_path;
     opts.state_path = p->state_path;
     opts.strict_merchants = p->strict;

@@ -27,6 +27,7 @@ int suite_target_start_embedded(suite_target *t, unsigned long long seed, suite_
     opts.quiet = 1;
     opts.has_seed = 1;
     opts.seed = seed;
+    opts.frozen_clock = 1;   /* scenario time moves only by clock steps: boundaries are exact */
     char msg[256] = "";
     mock_server *srv = mock_server_start(&opts, msg, sizeof msg);
     if (!srv) {

@@ -311,6 +311,7 @@ static inline mock_server *mt_start(const mock_options *opts)
     if (!o.listen)
         o.listen = "127.0.0.1:0";
     o.quiet = 1;
+    o.frozen_clock = 1;   /* time boundaries (299/300 s, 24 h) exact, whatever real seconds pass */
     char err[256] = "";
     mock_server *s = mock_server_start(&o, err, sizeof err);
     ck_assert_msg(s != NULL, "mock_server_start: %s", err);
