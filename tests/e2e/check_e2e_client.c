@@ -30,6 +30,7 @@ static void start_mock(void)
     mock_options o = {0};
     o.listen = "127.0.0.1:0";
     o.quiet = 1;
+    o.frozen_clock = 1; /* time moves only by the flows' injected sleep */
     char err[256] = "";
     server = mock_server_start(&o, err, sizeof err);
     ck_assert_msg(server != NULL, "mock did not start: %s", err);
