@@ -16,67 +16,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "e2e/mock_child.h"
 #include "e2e/mock_test_util.h"
 
-#define MOCK_BIN UPAY_BIN_DIR "/upay-mock"
-
-typedef struct child {
-    pid_t pid;
-    int out_fd;
-    char url[128];
-} child;
-
-/* Start the program with `args` (NULL-terminated, after argv[0]); read its listening line. */
-static void child_start(child *c, const char *const *args)
-{
-    int fds[2];
-    ck_assert_int_eq(pipe(fds), 0);
-    const char *argv[16] = { MOCK_BIN };
-    int n = 1;
-    for (; args[n - 1] && n < 15; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
-    c->pid = fork();
-    ck_assert_int_ge(c->pid, 0);
-    if (c->pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execv(MOCK_BIN, (char *const *)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    c->out_fd = fds[0];
-    char line[256];
-    size_t len = 0;
-    while (len < sizeof line - 1) {
-        struct pollfd pfd = { c->out_fd, POLLIN, 0 };
-        ck_assert_msg(poll(&pfd, 1, 20000) == 1, "upay-mock printed nothing in 20 s");
-        ssize_t got = read(c->out_fd, line + len, 1);
-        ck_assert_msg(got == 1, "upay-mock exited before it was ready");
-        if (line[len] == '\n')
-            break;
-        len++;
-    }
-    line[len] = '\0';
-    const char *prefix = "upay-mock listening on ";
-    ck_assert_msg(strncmp(line, prefix, strlen(prefix)) == 0, "unexpected line: %s", line);
-    const char *url = line + strlen(prefix);
-    ck_assert_msg(strlen(url) < sizeof c->url, "listening URL too long: %s", url);
-    memcpy(c->url, url, strlen(url) + 1);
-    ck_assert_ptr_nonnull(strstr(c->url, "http://127.0.0.1:"));
-}
-
-/* Send `sig` and wait; returns the exit status (or 128 + signal). */
-static int child_stop(child *c, int sig)
-{
-    kill(c->pid, sig);
-    int status = 0;
-    while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    close(c->out_fd);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+#define MOCK_BIN MT_MOCK_BIN
 
 /* Run the program to completion with `args`; returns its exit status, output in `out`. */
 static int run_program(const char *const *args, char *out, size_t outlen)
@@ -122,8 +65,9 @@ static void teardown(void)
 START_TEST(binary_listens_and_stops)
 {
     const char *args[] = { "--listen", "127.0.0.1:0", "--quiet", NULL };
-    child c;
-    child_start(&c, args);
+    mt_child c;
+    mt_child_start(&c, args);
+    ck_assert_ptr_nonnull(strstr(c.url, "http://127.0.0.1:"));   /* the port it really got */
     long status = 0;
     char *body = mt_admin(c.url, "GET", "/mock/health", NULL, &status);
     ck_assert_int_eq(status, 200);
@@ -136,7 +80,7 @@ START_TEST(binary_listens_and_stops)
     upay_params *p = mt_pay(&gw, "BIN1", "BIN00001", "100", code);
     mt_expect(p, "SUCCESS", "10000", "SUCCESS");
     upay_params_free(p);
-    ck_assert_int_eq(child_stop(&c, SIGTERM), 0);
+    ck_assert_int_eq(mt_child_stop(&c, SIGTERM), 0);
 }
 END_TEST
 
@@ -148,8 +92,8 @@ START_TEST(restart_keeps_state)
     close(fd);
     unlink(path);
     const char *args[] = { "--listen", "127.0.0.1:0", "--quiet", "--state", path, "--seed", "7", NULL };
-    child c;
-    child_start(&c, args);
+    mt_child c;
+    mt_child_start(&c, args);
     mt_gw gw;
     mt_gw_init(&gw, c.url);
     char code[32], later[32];
@@ -177,8 +121,8 @@ START_TEST(restart_keeps_state)
     mt_advance(c.url, "ST1", 3600);
 
     /* Killed without warning: everything answered must survive (R-STATE-07). */
-    ck_assert_int_eq(child_stop(&c, SIGKILL), 128 + SIGKILL);
-    child_start(&c, args);
+    ck_assert_int_eq(mt_child_stop(&c, SIGKILL), 128 + SIGKILL);
+    mt_child_start(&c, args);
     mt_gw_init(&gw, c.url);
 
     p = mt_call(&gw, "orderquery", "mch_id", "ST1", "paytype", "WECHAT", "out_trade_no", "STATE0001", NULL);
@@ -213,7 +157,7 @@ START_TEST(restart_keeps_state)
     p = mt_call(&two, "orderquery", "mch_id", "ST1", "paytype", "WECHAT", "out_trade_no", "STATE0001", NULL);
     mt_expect(p, "FAIL", "20005", NULL);
     upay_params_free(p);
-    ck_assert_int_eq(child_stop(&c, SIGINT), 0);
+    ck_assert_int_eq(mt_child_stop(&c, SIGINT), 0);
     unlink(path);
     char side[64];
     snprintf(side, sizeof side, "%s-wal", path);

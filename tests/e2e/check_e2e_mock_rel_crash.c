@@ -27,69 +27,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "e2e/mock_child.h"
 #include "e2e/mock_test_util.h"
 
-#define MOCK_BIN UPAY_BIN_DIR "/upay-mock"
+#define MOCK_BIN MT_MOCK_BIN
 #define ROUNDS 5
 #define WORKERS 4
 #define ANSWERS_BEFORE_KILL 150  /* per round, over all workers */
 #define MAX_LOG 4096
 #define MCH "CRASH1"
 
-typedef struct child {
-    pid_t pid;
-    int out_fd;
-    char url[128];
-} child;
-
-/* Start upay-mock with `args` (NULL-terminated, after argv[0]); read its listening line. */
-static void child_start(child *c, const char *const *args)
-{
-    int fds[2];
-    ck_assert_int_eq(pipe(fds), 0);
-    const char *argv[16] = { MOCK_BIN };
-    int n = 1;
-    for (; args[n - 1] && n < 15; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
-    c->pid = fork();
-    ck_assert_int_ge(c->pid, 0);
-    if (c->pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execv(MOCK_BIN, (char *const *)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    c->out_fd = fds[0];
-    char line[256];
-    size_t len = 0;
-    while (len < sizeof line - 1) {
-        struct pollfd pfd = { c->out_fd, POLLIN, 0 };
-        ck_assert_msg(poll(&pfd, 1, 20000) == 1, "upay-mock printed nothing in 20 s");
-        ck_assert_msg(read(c->out_fd, line + len, 1) == 1, "upay-mock exited before it was ready");
-        if (line[len] == '\n')
-            break;
-        len++;
-    }
-    line[len] = '\0';
-    const char *prefix = "upay-mock listening on ";
-    ck_assert_msg(strncmp(line, prefix, strlen(prefix)) == 0, "unexpected line: %s", line);
-    const char *url = line + strlen(prefix);
-    ck_assert_msg(strlen(url) < sizeof c->url, "listening URL too long: %s", url);
-    memcpy(c->url, url, strlen(url) + 1);
-}
-
-static int child_stop(child *c, int sig)
-{
-    kill(c->pid, sig);
-    int status = 0;
-    while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    close(c->out_fd);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 /* ---- the clients and what they were told ---- */
 
@@ -272,8 +219,8 @@ START_TEST(kill_under_load)
     close(fd);
     unlink(path);
     const char *args[] = { "--listen", "127.0.0.1:0", "--quiet", "--state", path, NULL };
-    child c;
-    child_start(&c, args);
+    mt_child c;
+    mt_child_start(&c, args);
     atomic_store(&logged, 0);
     atomic_store(&shared_logged, 0);
     int paid = 0, refunded = 0;
@@ -296,12 +243,12 @@ START_TEST(kill_under_load)
         struct timespec tick = { 0, 2000000 };
         for (int waited = 0; atomic_load(&answers) < ANSWERS_BEFORE_KILL && waited < 15000; waited++)
             nanosleep(&tick, NULL);
-        ck_assert_int_eq(child_stop(&c, SIGKILL), 128 + SIGKILL);
+        ck_assert_int_eq(mt_child_stop(&c, SIGKILL), 128 + SIGKILL);
         atomic_store(&stop, 1);
         for (int w = 0; w < WORKERS; w++)
             pthread_join(threads[w], NULL);
         ck_assert_int_ge(atomic_load(&answers), ANSWERS_BEFORE_KILL);
-        child_start(&c, args);
+        mt_child_start(&c, args);
         verify_all(c.url);
     }
     int n = atomic_load(&logged);
@@ -312,7 +259,7 @@ START_TEST(kill_under_load)
     printf("crash: %d kills under load survived: %d answered pays, %d answered refunds "
            "(+%d on shared orders) intact\n", ROUNDS, paid, refunded, atomic_load(&shared_logged));
     ck_assert_int_gt(atomic_load(&shared_logged), 0);
-    ck_assert_int_eq(child_stop(&c, SIGTERM), 0);
+    ck_assert_int_eq(mt_child_stop(&c, SIGTERM), 0);
     unlink(path);
     char side[64];
     snprintf(side, sizeof side, "%s-wal", path);
