@@ -223,6 +223,64 @@ static int is_matcher_key(const char *k)
     return 0;
 }
 
+/* Patterns longer than this, or repeating more than this many times in all, are refused. */
+#define PATTERN_MAX_BYTES 512
+#define PATTERN_MAX_REPEAT 1000
+
+/*
+ * Whether `p` is a pattern glibc's regcomp can compile in bounded memory.
+ * It expands every bounded repeat into copies of its subtree and goes
+ * exponential on stacked quantifiers ("a++++", found by fuzzing: 2 GB), so
+ * stacked quantifiers are refused and the product of {m,n} bounds capped.
+ * Scenario patterns are short (a field's shape): nothing real is lost.
+ */
+static int pattern_is_bounded(const char *p)
+{
+    if (strlen(p) > PATTERN_MAX_BYTES)
+        return 0;
+    unsigned long product = 1;
+    int after_quantifier = 0;
+    for (const char *c = p; *c; c++) {
+        if (*c == '\\' && c[1]) {
+            c++;
+            after_quantifier = 0;
+            continue;
+        }
+        if (*c == '[') {  /* a bracket expression: its characters are not operators */
+            const char *end = c + 1;
+            if (*end == '^')
+                end++;
+            if (*end == ']')
+                end++;
+            while (*end && *end != ']')
+                end++;
+            if (!*end)
+                return 0;
+            c = end;
+            after_quantifier = 0;
+            continue;
+        }
+        int quantifier = *c == '*' || *c == '+' || *c == '?' || *c == '{';
+        if (quantifier && after_quantifier)
+            return 0;
+        if (*c == '{') {
+            unsigned long bound = 0;
+            for (c++; *c && *c != '}'; c++)
+                if (*c >= '0' && *c <= '9' && bound < PATTERN_MAX_REPEAT + 1)
+                    bound = bound * 10 + (unsigned long)(*c - '0');
+                else if (*c == ',')
+                    bound = 0;  /* the upper bound counts */
+            if (!*c)
+                return 0;
+            product *= bound > 1 ? bound : 1;
+            if (product > PATTERN_MAX_REPEAT)
+                return 0;
+        }
+        after_quantifier = quantifier;
+    }
+    return 1;
+}
+
 static int validate_matcher(const char *field, const cJSON *m, suite_buf *err)
 {
     if (cJSON_IsString(m))
@@ -253,7 +311,8 @@ static int validate_matcher(const char *field, const cJSON *m, suite_buf *err)
             ok = cJSON_IsString(k) && suite_template_check(k->valuestring, err) == 0;
         else if (!strcmp(name, "pattern")) {
             regex_t re;
-            ok = cJSON_IsString(k) && regcomp(&re, k->valuestring, REG_EXTENDED | REG_NOSUB) == 0;
+            ok = cJSON_IsString(k) && pattern_is_bounded(k->valuestring) &&
+                 regcomp(&re, k->valuestring, REG_EXTENDED | REG_NOSUB) == 0;
             if (ok)
                 regfree(&re);
         } else
@@ -372,7 +431,8 @@ static int match_key(const char *field, const cJSON *k, const char *actual, suit
         char *anchored = suite_strfmt("^(%s)$", k->valuestring);
         regex_t re;
         int ok = 0;
-        if (anchored && regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) == 0) {
+        if (anchored && pattern_is_bounded(k->valuestring) &&
+            regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) == 0) {
             ok = actual && regexec(&re, actual, 0, NULL, 0) == 0;
             regfree(&re);
         }
