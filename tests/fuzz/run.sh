@@ -5,7 +5,10 @@
 # timeout or an oracle failure; the input that did it is kept in
 # $BUILD/fuzz-work/<target>/artifacts/.
 #
-# Environment: UPAY_FUZZ_BUILD (build dir, default <root>/build-fuzz),
+# Environment: UPAY_FUZZ_RUNS=N runs exactly N inputs per target instead of
+# SECONDS, from UPAY_FUZZ_SEED (default 1): a reproducible run, as CI uses, so
+# CI cannot fail at random on a run that passed here.
+# UPAY_FUZZ_BUILD (build dir, default <root>/build-fuzz),
 # UPAY_FUZZ_TARGETS (default: all five), UPAY_FUZZ_JOBS (default 2),
 # UPAY_FUZZ_KEEP=1 keeps the grown corpora of an earlier run.
 set -eu
@@ -42,7 +45,15 @@ for t in $targets; do
     *) dict=$root/tests/fuzz/json.dict ;;
   esac
   set +e
-  "$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+  if [ -n "${UPAY_FUZZ_RUNS:-}" ]; then
+    budget="-runs=$UPAY_FUZZ_RUNS -seed=${UPAY_FUZZ_SEED:-1}"
+    how="from seed ${UPAY_FUZZ_SEED:-1}"
+  else
+    budget="-max_total_time=$secs"
+    how="in ${secs}s"
+  fi
+  # shellcheck disable=SC2086
+  "$build/fuzz/fuzz_$t" $budget -timeout=10 -rss_limit_mb=2048 \
     -max_len=8192 -print_final_stats=1 -dict="$dict" \
     -artifact_prefix="$work/artifacts/" "$work/corpus" "$root/tests/fuzz/corpus/$t" \
     >"$work/log" 2>&1
@@ -55,7 +66,7 @@ for t in $targets; do
     grep -E 'ERROR|oracle failed|SUMMARY|Test unit written' "$work/log" | head -20 >&2
     failed="$failed $t"
   else
-    echo "fuzz_$t: ok, ${execs:-?} runs in ${secs}s, ${cov:-cov: ?}, corpus $(ls "$work/corpus" | wc -l) inputs"
+    echo "fuzz_$t: ok, ${execs:-?} runs $how, ${cov:-cov: ?}, corpus $(ls "$work/corpus" | wc -l) inputs"
   fi
 done
 [ -z "$failed" ] || { echo "fuzzing failed:$failed" >&2; exit 1; }
