@@ -14,8 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "ctx.h"
-#include "gateway.h"
+#include "core/ctx.h"
+#include "gateway/gateway.h"
 
 typedef struct bodies {
     char **line;

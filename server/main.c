@@ -1,6 +1,6 @@
 /*
  * server/main.c - the upay-mock program: command-line options only; the
- * gateway itself is mock_server_start() (server.c). Prints one line when
+ * gateway itself is mock_server_start() (http/server.c). Prints one line when
  * ready and serves until SIGINT or SIGTERM.
  */
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "mock.h"
-#include "persona.h"
+#include "domain/persona.h"
 
 static void usage(FILE *out)
 {

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h" /* server/config.h: upay-mock's built-in agents */
+#include "mock.h" /* upay-mock's built-in agents */
 #include "options.h"
 #include "record.h"
 #include "report.h"

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #ifdef UPAY_SUITE_HAVE_MOCK
-#include "config.h"
 #include "mock.h"
 #endif
 

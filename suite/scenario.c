@@ -245,7 +245,7 @@ static int check_raw(const cJSON *raw, const char *what, suite_buf *err)
 }
 
 /*
- * A mock rule (server/rules.h): an object whose strings are templates and
+ * A mock rule (server/steer/rules.h): an object whose strings are templates and
  * which names a "fault". The mock checks the rest when it is added.
  */
 static int check_templates(const cJSON *v, suite_buf *err)

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "e2e/mock_test_util.h"
-#include "fault.h"
+#include "steer/fault.h"
 
 static mock_server *server;
 static mt_gw gw;

@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "e2e/mock_test_util.h"
-#include "gateway.h"
+#include "gateway/gateway.h"
 
 static mock_server *server;
 static mt_gw gw;
@@ -313,7 +313,7 @@ static void crowd_then_honest(const char *first, const char *what, unsigned n)
     ck_assert_msg(took >= 0 && took <= IDLE_WAIT_MAX_S,
                   "an honest client got no answer within %d s (took %.1f) behind %d %s "
                   "connections: see the worker pool, request timeout and TCP_DEFER_ACCEPT in "
-                  "server/server.c and docs/mock.md",
+                  "server/http/server.c and docs/mock.md",
                   IDLE_WAIT_MAX_S, took, opened, what);
     assert_serving(n + 1);
     long status = 0;

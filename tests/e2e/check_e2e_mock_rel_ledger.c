@@ -1,5 +1,5 @@
 /*
- * check_e2e_mock_rel_ledger.c - the money consistency check (server/ledger.c,
+ * check_e2e_mock_rel_ledger.c - the money consistency check (server/observe/ledger.c,
  * GET /mock/ledger) against an in-memory mock_ctx: a store filled through
  * the gateway is consistent, and each invariant, broken on purpose by
  * writing rows straight into the store, is reported by name. Proves the
@@ -16,10 +16,10 @@
 #include <upay/response.h>
 #include <upay/sign.h>
 
-#include "admin.h"
-#include "ctx.h"
-#include "gateway.h"
-#include "ledger.h"
+#include "admin/admin.h"
+#include "core/ctx.h"
+#include "gateway/gateway.h"
+#include "observe/ledger.h"
 
 #define AGENT "13000000000000001"
 #define KEY "UPAYMOCK000000000000000000000001"

@@ -24,11 +24,11 @@
 #include <upay/response.h>
 #include <upay/sign.h>
 
-#include "admin.h"
-#include "ctx.h"
+#include "admin/admin.h"
+#include "core/ctx.h"
 #include "fuzz.h"
-#include "gateway.h"
-#include "ledger.h"
+#include "gateway/gateway.h"
+#include "observe/ledger.h"
 
 #define AGENT1 "13000000000000001"
 #define KEY1 "UPAYMOCK000000000000000000000001"

@@ -13,9 +13,9 @@
 #include <upay/response.h>
 #include <upay/sign.h>
 
-#include "ctx.h"
-#include "gateway.h"
-#include "request.h"
+#include "core/ctx.h"
+#include "gateway/gateway.h"
+#include "gateway/request.h"
 
 /* ---- store ---- */
 

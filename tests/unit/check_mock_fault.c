@@ -6,8 +6,8 @@
 #include <check.h>
 #include <string.h>
 
-#include "fault.h"
-#include "request.h"
+#include "steer/fault.h"
+#include "gateway/request.h"
 
 START_TEST(every_name_round_trips)
 {

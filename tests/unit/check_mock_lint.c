@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lint.h"
-#include "request.h"
+#include "observe/lint.h"
+#include "gateway/request.h"
 
 typedef struct ev {
     int kind;

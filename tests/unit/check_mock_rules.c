@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "request.h"
-#include "rules.h"
+#include "gateway/request.h"
+#include "steer/rules.h"
 
 static mock_rule parse_ok(const char *json)
 {

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clock.h"
-#include "persona.h"
-#include "refund.h"
-#include "trade.h"
+#include "domain/clock.h"
+#include "domain/persona.h"
+#include "domain/refund_machine.h"
+#include "domain/trade_machine.h"
 
 static const mock_persona *P(const char *suffix)
 {

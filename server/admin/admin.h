@@ -1,0 +1,33 @@
+/*
+ * server/admin/admin.h - the admin API under /mock/, JSON in and out, as a pure
+ * function like the gateway's. http/server.c decides whether the client may use
+ * it (loopback, or the admin token) before calling.
+ *
+ *   GET  /mock/health              {"status":"ok","mock":"upay-mock","version":"..."}
+ *   POST /mock/reset               {} everything, or {"mch_id":"..."}
+ *   GET  /mock/clock[?mch_id=...]  the time now
+ *   POST /mock/clock               {"advance_seconds":N[,"mch_id":"..."]}
+ *   GET  /mock/orders[?mch_id=...&limit=N]  orders with their refunds
+ *   GET  /mock/journal[?mch_id=...&out_trade_no=...&limit=N]  the latest exchanges
+ *   POST/GET/DELETE /mock/rules, DELETE /mock/rules/ID, GET /mock/faults,
+ *   GET /mock/lint?mch_id=...      edge cases (admin_edge.h, docs/edge-cases.md)
+ *   GET  /mock/ledger[?mch_id=...] the money consistency check (ledger.h)
+ * (GET /mock/stats is answered by http/server.c: it counts connections.)
+ */
+#ifndef UPAY_MOCK_ADMIN_H
+#define UPAY_MOCK_ADMIN_H
+
+#include <stddef.h>
+
+#include "core/ctx.h"
+#include "core/reply.h"
+
+/*
+ * Answer one admin request. `path` is the URI path (starting "/mock/"),
+ * `query` the query string or NULL. Never fails: `out` always receives a
+ * status and a JSON body. Thread-safe.
+ */
+void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
+                       const char *query, const char *body, size_t len, mock_reply *out);
+
+#endif /* UPAY_MOCK_ADMIN_H */

@@ -1,0 +1,114 @@
+/*
+ * server/calls/refundquery.c - the refundquery call: precedence refund_id >
+ * out_refund_no > transaction_id > out_trade_no; a query by order lists
+ * every refund (refused over MOCK_REFUND_QUERY_MAX), a query by refund lists
+ * that one with its serial_no. refund_list is a JSON array in a string.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <upay/protocol.h>
+#include <upay/refund_list.h>
+
+#include "calls/calls.h"
+
+static void entry_of(const mock_refund *r, upay_refund_entry *e)
+{
+    memset(e, 0, sizeof *e);
+    e->serial_no = (unsigned)r->serial_no;
+    snprintf(e->refund_id, sizeof e->refund_id, "%s", r->refund_id);
+    snprintf(e->out_refund_id, sizeof e->out_refund_id, "%s", r->out_refund_id);
+    snprintf(e->out_refund_no, sizeof e->out_refund_no, "%s", r->out_refund_no);
+    snprintf(e->refund_channel, sizeof e->refund_channel, "ORIGINAL");
+    e->refund_fee = r->refund_fee;
+    e->refund_status = r->status;
+    if (upay_time_format((time_t)r->updated_at, e->refund_time) != UPAY_OK)
+        e->refund_time[0] = '\0';
+    e->coupon_refund_fee = 0;
+}
+
+static void answer_found(mock_call *c, const mock_order *o, const mock_refund *list, size_t n)
+{
+    upay_refund_entry entries[MOCK_REFUNDS_MAX];
+    long long summary = 0;
+    for (size_t i = 0; i < n; i++) {
+        entry_of(&list[i], &entries[i]);
+        if (mock_refund_counts(list[i].status))
+            summary += list[i].refund_fee;
+    }
+    char *encoded = NULL;
+    if (upay_refund_list_encode(entries, n, &encoded) != UPAY_OK) {
+        c->nomem = 1;
+        return;
+    }
+    mock_answer_status(c, "SUCCESS", 10000, "SUCCESS", "SUCCESS");
+    mock_answer_put(c, "mch_id", o->mch_id);
+    mock_answer_buyer(c, o);
+    mock_answer_put(c, "transaction_id", o->transaction_id);
+    mock_answer_put(c, "out_transaction_id", o->out_transaction_id);
+    mock_answer_put(c, "out_trade_no", o->out_trade_no);
+    mock_answer_put_ll(c, "refund_count", (long long)n);
+    mock_answer_put_ll(c, "refund_fee_summary", summary);
+    mock_answer_put(c, "refund_list", encoded);
+    upay_free(encoded);
+}
+
+static void answer_missing(mock_call *c, const char *what)
+{
+    mock_answer_status(c, "SUCCESS", 20007, what, "FAIL");
+}
+
+int mock_call_refundquery(mock_call *c)
+{
+    const mock_request *rq = c->rq;
+    mock_store *s = c->ctx->store;
+    mock_order o;
+    mock_refund list[MOCK_REFUNDS_MAX];
+    size_t n = 0;
+    mock_store_rc rc;
+
+    if (rq->refund_id || rq->out_refund_no) {
+        rc = rq->refund_id ? mock_store_refund_by_refund_id(s, rq->mch_id, rq->refund_id, &list[0])
+                           : mock_store_refund_by_out_refund_no(s, rq->mch_id, rq->out_refund_no,
+                                                                &list[0]);
+        if (rc == MOCK_STORE_NOT_FOUND) {
+            answer_missing(c, "refund does not exist");
+            return 0;
+        }
+        if (rc != MOCK_STORE_OK || mock_store_order_by_id(s, list[0].order_id, &o) != MOCK_STORE_OK
+            || mock_call_settle_order(c, &o) != MOCK_STORE_OK)
+            return -1;
+        if (mock_call_paytype_mismatch(c, &o))
+            return 0;
+        if (mock_call_settle_refund(c, &o, &list[0]) != MOCK_STORE_OK)
+            return -1;
+        answer_found(c, &o, list, 1);
+        return 0;
+    }
+
+    rc = mock_call_find_order(c, 1, &o);
+    if (rc == MOCK_STORE_NOT_FOUND) {
+        answer_missing(c, "order does not exist");
+        return 0;
+    }
+    if (rc != MOCK_STORE_OK)
+        return -1;
+    if (mock_call_paytype_mismatch(c, &o))
+        return 0;
+    if (o.refund_count == 0) {
+        answer_missing(c, "the order has no refunds");
+        return 0;
+    }
+    if (o.refund_count > MOCK_REFUND_QUERY_MAX) {
+        mock_answer_status(c, "SUCCESS", 20010,
+                           "refund query error: the order has more than 20 refunds, "
+                           "query by refund_id", "FAIL");
+        return 0;
+    }
+    if (mock_store_refunds_of_order(s, o.id, list, MOCK_REFUNDS_MAX, &n) != MOCK_STORE_OK)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (mock_call_settle_refund(c, &o, &list[i]) != MOCK_STORE_OK)
+            return -1;
+    answer_found(c, &o, list, n);
+    return 0;
+}

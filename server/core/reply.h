@@ -1,0 +1,49 @@
+/*
+ * server/core/reply.h - what the mock sends back for one HTTP request: a
+ * status, a JSON body and the transport fault to apply. Every layer that
+ * answers (gateway, admin API, ledger, HTTP front) fills one; the HTTP front
+ * writes it. Its own header so none of them includes another to get it.
+ */
+#ifndef UPAY_MOCK_REPLY_H
+#define UPAY_MOCK_REPLY_H
+
+#include <stddef.h>
+
+typedef struct mock_reply {
+    int status;               /* HTTP status */
+    char *body;               /* NUL-terminated JSON, owned: mock_reply_free() */
+    size_t len;               /* strlen(body) */
+    const char *allow;        /* static value of an Allow header (405), or NULL */
+    const char *content_type; /* static Content-Type, or NULL for JSON */
+    int fault;                /* a transport fault the writer applies (MOCK_FAULT_DELAY,
+                                 _DROP or _TRUNCATED of fault.h), or 0 */
+    long long fault_arg;      /* its argument (delay in ms) */
+} mock_reply;
+
+/*
+ * Fill `out` with HTTP `status` and {"error":"<msg>"}: an HTTP-level error
+ * (405, 404, 500...) that carries no protocol answer.
+ */
+void mock_reply_error(mock_reply *out, int status, const char *msg);
+
+/*
+ * Fill `out` with HTTP 200 and the unsigned protocol answer
+ * {"state":"FAIL","code":"<code>","msg":"<msg>"} (bad body, unknown agent).
+ */
+void mock_reply_unsigned(mock_reply *out, int code, const char *msg);
+
+/* Take ownership of `json` (malloc'ed) as the body of `out` with `status`. */
+void mock_reply_take(mock_reply *out, int status, char *json);
+
+/* The same with a string allocated by libupay (freed with upay_free). */
+void mock_reply_take_upay(mock_reply *out, int status, char *upay_json);
+
+struct cJSON;
+
+/* Fill `out` with `status` and `root` printed compactly; takes `root` (may be NULL: 500). */
+void mock_reply_json(mock_reply *out, int status, struct cJSON *root);
+
+/* Free the body. NULL is a no-op; the reply can be reused afterwards. */
+void mock_reply_free(mock_reply *reply);
+
+#endif /* UPAY_MOCK_REPLY_H */

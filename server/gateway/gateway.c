@@ -1,0 +1,415 @@
+/*
+ * server/gateway/gateway.c - the gateway's request pipeline (see gateway.h): form
+ * body, agent, signature, parameters, merchant, then the call under the
+ * store lock and transaction; the answer is signed like the request.
+ */
+#include "gateway/gateway.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <upay/form.h>
+#include <upay/response.h>
+
+#include "calls/calls.h"
+#include "steer/edge.h"
+
+static int content_type_ok(const char *ct)
+{
+    static const char form[] = "application/x-www-form-urlencoded";
+    if (!ct)
+        return 0;
+    while (*ct == ' ')
+        ct++;
+    if (strncasecmp(ct, form, sizeof form - 1) != 0)
+        return 0;
+    char next = ct[sizeof form - 1];
+    return next == '\0' || next == ';' || next == ' ';
+}
+
+/* A key that is not `agent`'s: another configured agent's, else a made-up one. */
+static const char *other_agent_key(const mock_ctx *ctx, const mock_agent *agent)
+{
+    for (size_t i = 0; i < ctx->config->n_agents; i++)
+        if (strcmp(ctx->config->agents[i].key, agent->key) != 0)
+            return ctx->config->agents[i].key;
+    return "UPAYMOCK-ANOTHER-AGENTS-KEY-0000";
+}
+
+/*
+ * Sign and encode `resp` (adding nonce_str) with the agent's key, or as a
+ * signature fault says: altered, left out, or another agent's key.
+ */
+static void reply_signed(mock_ctx *ctx, mock_reply *out, upay_params *resp, const mock_agent *agent,
+                         upay_sign_type type, mock_fault_kind fault)
+{
+    char nonce[MOCK_NONCE_SIZE];
+    char *json = NULL;
+    mock_ids_nonce(ctx->ids, nonce);
+    if (upay_params_set(resp, "nonce_str", nonce) != UPAY_OK) {
+        mock_reply_take(out, 200, NULL);
+        return;
+    }
+    const char *key = fault == MOCK_FAULT_OTHER_AGENT_SIGN ? other_agent_key(ctx, agent) : agent->key;
+    if (fault == MOCK_FAULT_NO_SIGN) {
+        (void)upay_response_encode(resp, &json);
+    } else if (fault == MOCK_FAULT_BAD_SIGN) {
+        char sig[UPAY_SIGN_BUF_SIZE] = "";
+        if (upay_sign_compute(resp, key, type, sig) == UPAY_OK) {
+            sig[0] = sig[0] == 'A' ? 'B' : 'A';   /* still hex, no longer the signature */
+            if (upay_params_set(resp, "sign", sig) == UPAY_OK)
+                (void)upay_response_encode(resp, &json);
+        }
+    } else {
+        (void)upay_response_build(resp, key, type, &json);
+    }
+    mock_reply_take_upay(out, 200, json);
+}
+
+/*
+ * Resolve the request's merchant, creating it in the open sandbox. Returns
+ * 0 with `m` set, 1 after answering 20005, -1 on a store failure.
+ */
+static int resolve_merchant(mock_call *c, const mock_agent *agent, mock_merchant *m)
+{
+    mock_ctx *ctx = c->ctx;
+    mock_store_rc rc = mock_store_merchant_get(ctx->store, c->rq->mch_id, m);
+    if (rc == MOCK_STORE_NOT_FOUND) {
+        if (ctx->strict_merchants) {
+            mock_answer_status(c, "FAIL", 20005, "merchant error: unknown mch_id", NULL);
+            return 1;
+        }
+        memset(m, 0, sizeof *m);
+        snprintf(m->mch_id, sizeof m->mch_id, "%s", c->rq->mch_id);
+        snprintf(m->agent_id, sizeof m->agent_id, "%s", agent->agent_id);
+        return mock_store_merchant_put(ctx->store, m) == MOCK_STORE_OK ? 0 : -1;
+    }
+    if (rc != MOCK_STORE_OK)
+        return -1;
+    if (strcmp(m->agent_id, agent->agent_id) != 0) {
+        mock_answer_status(c, "FAIL", 20005, "merchant error: the merchant belongs to another agent",
+                           NULL);
+        return 1;
+    }
+    if (ctx->strict_merchants && !m->configured) {
+        mock_answer_status(c, "FAIL", 20005, "merchant error: unknown mch_id", NULL);
+        return 1;
+    }
+    return 0;
+}
+
+typedef int (*call_fn)(mock_call *c);
+
+static const call_fn calls[] = {
+    [MOCK_CALL_PAY] = mock_call_pay,
+    [MOCK_CALL_ORDERQUERY] = mock_call_orderquery,
+    [MOCK_CALL_REFUND] = mock_call_refund,
+    [MOCK_CALL_REFUNDQUERY] = mock_call_refundquery,
+    [MOCK_CALL_CANCEL] = mock_call_cancel,
+};
+
+/*
+ * 20006/NEED_QUERY: the store failed (nothing was written) or the answer
+ * could not be built (the outcome may be written): either way the client
+ * must query to learn the outcome.
+ */
+static void answer_outcome_unknown(mock_call *c)
+{
+    upay_params *fresh = upay_params_new();
+    if (!fresh)
+        return;
+    upay_params_free(c->resp);
+    c->resp = fresh;
+    c->staged.count = 0;
+    c->staged.used = 0;
+    c->nomem = 0;
+    mock_answer_status(c, "SUCCESS", 20006, "system error: outcome unknown, query again",
+                       "NEED_QUERY");
+    mock_answer_finish(c);
+}
+
+/*
+ * Merchant and business rules, serialized: one lock, one transaction. The
+ * call only stages its answer; mock_answer_finish builds it after the lock.
+ */
+static int run_call(mock_call *c, const mock_agent *agent)
+{
+    mock_ctx *ctx = c->ctx;
+    mock_merchant m;
+    int rc;
+    pthread_mutex_lock(&ctx->lock);
+    if (mock_store_begin(ctx->store) != MOCK_STORE_OK) {
+        rc = -1;
+    } else {
+        rc = resolve_merchant(c, agent, &m);
+        if (rc == 0) {
+            c->merchant = &m;
+            c->now = mock_clock_merchant_now(ctx->clock, m.clock_offset);
+            /* a fault before the call took effect: the merchant exists, nothing else moves */
+            if (!c->edge || !c->edge->fault.not_applied)
+                rc = calls[c->rq->kind](c);
+        }
+        if (rc >= 0 && !c->nomem)
+            rc = mock_store_commit(ctx->store) == MOCK_STORE_OK ? 0 : -1;
+        else
+            mock_store_rollback(ctx->store);
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    if (rc < 0)
+        answer_outcome_unknown(c);
+    return rc;
+}
+
+/* The merchant clock of `mch_id` (the global clock for an unknown merchant). */
+static long long merchant_now(mock_ctx *ctx, const char *mch_id)
+{
+    mock_merchant m;
+    long long offset = 0;
+    pthread_mutex_lock(&ctx->lock);
+    if (mch_id && mock_store_merchant_get(ctx->store, mch_id, &m) == MOCK_STORE_OK)
+        offset = m.clock_offset;
+    long long now = mock_clock_merchant_now(ctx->clock, offset);
+    pthread_mutex_unlock(&ctx->lock);
+    return now;
+}
+
+/* What the journal keeps of a processed call, and what the linter learns from it. */
+static void account(mock_ctx *ctx, mock_call *c, const mock_request *rq, const mock_edge *edge,
+                    mock_journal_entry *info)
+{
+    snprintf(info->mch_id, sizeof info->mch_id, "%s", rq->mch_id ? rq->mch_id : "");
+    info->mch_time = c->now ? c->now : merchant_now(ctx, rq->mch_id);
+    snprintf(info->out_trade_no, sizeof info->out_trade_no, "%s",
+             rq->out_trade_no ? rq->out_trade_no : edge->out_trade_no);
+    snprintf(info->out_refund_no, sizeof info->out_refund_no, "%s",
+             rq->out_refund_no ? rq->out_refund_no : "");
+    info->rule = edge->rule_id;
+    if (edge->fault.kind != MOCK_FAULT_NONE) {
+        mock_fault_format(&edge->fault, info->fault, sizeof info->fault);
+        snprintf(info->fault_source, sizeof info->fault_source, "%s", edge->source);
+    }
+    snprintf(info->change, sizeof info->change, "%s", edge->change);
+    /* a lost, spoiled or late answer (maybe past the client's timeout) told nothing */
+    int told = !mock_fault_is_transport(&edge->fault)
+               && edge->fault.kind != MOCK_FAULT_SYSTEM_ERROR;
+    mock_edge_lint(ctx, edge, rq, c->resp, info->mch_time, told, info->lint, sizeof info->lint);
+}
+
+static void handle(mock_ctx *ctx, const char *http_method, const char *content_type,
+                   const char *body, size_t len, const char *fault_header, mock_reply *out,
+                   mock_journal_entry *info, mock_edge *edge)
+{
+    char *call_name = info->call;
+    if (!http_method || strcmp(http_method, "POST") != 0) {
+        mock_reply_error(out, 405, "only POST is allowed on /UnifiedPay/Gateway");
+        out->allow = "POST";
+        return;
+    }
+    if (!content_type_ok(content_type)) {
+        mock_reply_unsigned(out, 20004,
+                            "parameter error: the body must be application/x-www-form-urlencoded");
+        return;
+    }
+    if (len > MOCK_BODY_MAX) {
+        mock_reply_unsigned(out, 20004, "parameter error: the body is larger than 65536 bytes");
+        return;
+    }
+
+    upay_params *req = NULL;
+    upay_error err;
+    memset(&err, 0, sizeof err);
+    upay_code code = upay_form_parse(body ? body : "", body ? len : 0, MOCK_BODY_MAX, &req, &err);
+    if (code != UPAY_OK) {
+        char msg[320];
+        snprintf(msg, sizeof msg, "parameter error: malformed form body: %s",
+                 err.message[0] ? err.message : upay_strerror(code));
+        mock_reply_unsigned(out, 20004, msg);
+        return;
+    }
+    const char *method = mock_request_get(req, "method");
+    if (method && strlen(method) < sizeof info->call)
+        snprintf(call_name, sizeof info->call, "%s", method);
+    const char *mch = mock_request_get(req, "mch_id");
+    if (mch && strlen(mch) < sizeof info->mch_id)
+        snprintf(info->mch_id, sizeof info->mch_id, "%s", mch);
+
+    const mock_agent *agent = mock_config_agent(ctx->config, mock_request_get(req, "agent_id"));
+    if (!agent) {
+        mock_reply_unsigned(out, 20012, "agent error: unknown agent_id");
+        upay_params_free(req);
+        return;
+    }
+
+    mock_call c;
+    mock_request rq;
+    memset(&c, 0, sizeof c);
+    c.ctx = ctx;
+    c.rq = &rq;
+    c.resp = upay_params_new();
+    if (!c.resp) {
+        upay_params_free(req);
+        mock_reply_take(out, 500, NULL);
+        return;
+    }
+
+    upay_sign_type type = UPAY_SIGN_MD5;
+    const char *version = mock_request_get(req, "version");
+    char msg[200];
+    if (upay_sign_type_parse(mock_request_get(req, "sign_type"), &type) != UPAY_OK) {
+        mock_answer_status(&c, "FAIL", 20002, "signature error: unknown sign_type", NULL);
+    } else if ((type == UPAY_SIGN_MD5 && !agent->allow_md5)
+               || (type == UPAY_SIGN_HMAC_SHA256 && !agent->allow_hmac_sha256)) {
+        mock_answer_status(&c, "FAIL", 20002,
+                           "signature error: this agent does not accept that sign_type", NULL);
+        /* answered in the type the request named, so the client can verify the refusal */
+    } else if ((code = upay_sign_verify(req, agent->key, type)) != UPAY_OK) {
+        mock_answer_status(&c, "FAIL", 20002,
+                           code == UPAY_E_SIGN_MISSING ? "signature error: missing sign"
+                                                       : "signature error", NULL);
+    } else if (ctx->config->min_version[0] && version
+               && mock_version_compare(version, ctx->config->min_version) < 0) {
+        char full[160];
+        snprintf(full, sizeof full, "version %.32s is older than the minimum %s", version,
+                 ctx->config->min_version);
+        mock_answer_status(&c, "VER", 20004, full, NULL);
+    } else if (mock_request_check(req, &rq, msg, sizeof msg) != 0) {
+        char full[240];
+        snprintf(full, sizeof full, "parameter error: %s", msg);
+        mock_answer_status(&c, "FAIL", 20004, full, NULL);
+    } else {
+        char why[240];
+        if (mock_edge_pick(ctx, &rq, req, fault_header, edge, why, sizeof why) != 0) {
+            mock_reply_error(out, 400, why);
+            upay_params_free(c.resp);
+            upay_params_free(req);
+            return;
+        }
+        c.edge = edge;
+        if (run_call(&c, agent) != 0) {
+            /* refused by the merchant check, or the store failed: that answer stands */
+        } else if (edge->fault.not_applied) {
+            mock_edge_note(&c, "nothing (the fault struck before the call took effect)");
+            answer_outcome_unknown(&c);
+        } else if (edge->fault.kind == MOCK_FAULT_SYSTEM_ERROR) {
+            answer_outcome_unknown(&c);   /* the change is committed; the answer says 20006 */
+        }
+        mock_answer_finish(&c);
+        if (c.nomem)
+            answer_outcome_unknown(&c);
+        account(ctx, &c, &rq, edge, info);
+        reply_signed(ctx, out, c.resp, agent, type, edge->fault.kind);
+        upay_params_free(c.resp);
+        upay_params_free(req);
+        return;
+    }
+    mock_answer_finish(&c);
+    if (c.nomem)
+        answer_outcome_unknown(&c);
+    reply_signed(ctx, out, c.resp, agent, type, MOCK_FAULT_NONE);
+    upay_params_free(c.resp);
+    upay_params_free(req);
+}
+
+static const char html_error[] =
+    "<html><head><title>%d</title></head><body><center><h1>%d %s</h1></center>"
+    "<hr><center>nginx</center></body></html>\n";
+
+/* Replace the answer by what a transport fault makes of it, or leave it to the writer. */
+static void spoil(mock_reply *out, const mock_fault *f)
+{
+    char *text = NULL;
+    switch (f->kind) {
+    case MOCK_FAULT_EMPTY:
+        text = calloc(1, 1);
+        mock_reply_free(out);
+        mock_reply_take(out, 200, text);
+        return;
+    case MOCK_FAULT_NOT_JSON:
+    case MOCK_FAULT_HTTP_5XX: {
+        int status = f->kind == MOCK_FAULT_HTTP_5XX ? (int)f->arg : 200;
+        const char *what = status == 200 ? "OK" : status == 502 ? "Bad Gateway"
+                           : status == 503 ? "Service Temporarily Unavailable"
+                           : status == 504 ? "Gateway Time-out" : "Server Error";
+        size_t size = sizeof html_error + 64;
+        text = malloc(size);
+        if (text)
+            snprintf(text, size, html_error, status, status, what);
+        mock_reply_free(out);
+        mock_reply_take(out, status, text);
+        out->content_type = "text/html";
+        return;
+    }
+    case MOCK_FAULT_DELAY:
+    case MOCK_FAULT_DROP:
+    case MOCK_FAULT_TRUNCATED:
+        out->fault = (int)f->kind;
+        out->fault_arg = f->arg;
+        return;
+    default:
+        return;
+    }
+}
+
+void mock_gateway_handle_fault(mock_ctx *ctx, const char *http_method, const char *content_type,
+                               const char *body, size_t len, const char *fault_header,
+                               mock_reply *out)
+{
+    mock_journal_entry info;
+    mock_edge edge;
+    memset(&info, 0, sizeof info);
+    mock_edge_init(&edge);
+    memset(out, 0, sizeof *out);
+    handle(ctx, http_method, content_type, body, len, fault_header, out, &info, &edge);
+    info.http_status = out->status;
+    long long now = mock_clock_real_now(ctx->clock);
+    /* the journal keeps the answer as built; a transport fault spoils it afterwards */
+    mock_journal_record(ctx->journal, now, &info, body, body ? len : 0, out->body, out->len);
+    if (mock_fault_is_transport(&edge.fault))
+        spoil(out, &edge.fault);
+}
+
+void mock_gateway_handle(mock_ctx *ctx, const char *http_method, const char *content_type,
+                         const char *body, size_t len, mock_reply *out)
+{
+    mock_gateway_handle_fault(ctx, http_method, content_type, body, len, NULL, out);
+}
+
+void mock_gateway_journal_proxied(mock_ctx *ctx, const char *body, size_t len,
+                                  const mock_reply *answer, const char *upstream)
+{
+    mock_journal_entry info;
+    memset(&info, 0, sizeof info);
+    info.http_status = answer->status;
+    upay_params *req = NULL, *resp = NULL;
+    mock_request rq;
+    char msg[200];
+    if (upay_form_parse(body ? body : "", body ? len : 0, MOCK_BODY_MAX, &req, NULL) == UPAY_OK) {
+        const char *method = mock_request_get(req, "method");
+        if (method && strlen(method) < sizeof info.call)
+            snprintf(info.call, sizeof info.call, "%s", method);
+        if (mock_request_check(req, &rq, msg, sizeof msg) == 0) {
+            mock_edge edge;
+            mock_edge_init(&edge);
+            snprintf(info.mch_id, sizeof info.mch_id, "%s", rq.mch_id);
+            info.mch_time = mock_clock_real_now(ctx->clock);
+            snprintf(info.out_trade_no, sizeof info.out_trade_no, "%s",
+                     rq.out_trade_no ? rq.out_trade_no : "");
+            snprintf(info.out_refund_no, sizeof info.out_refund_no, "%s",
+                     rq.out_refund_no ? rq.out_refund_no : "");
+            int told = answer->status == 200
+                       && upay_response_parse(answer->body, answer->len, 0, &resp, NULL) == UPAY_OK;
+            if (resp && !rq.out_trade_no) {
+                const char *otn = upay_params_get(resp, "out_trade_no");
+                snprintf(info.out_trade_no, sizeof info.out_trade_no, "%s", otn ? otn : "");
+            }
+            mock_edge_lint(ctx, &edge, &rq, resp, info.mch_time, told, info.lint,
+                           sizeof info.lint);
+        }
+    }
+    snprintf(info.change, sizeof info.change, "proxied to %.200s", upstream);
+    mock_journal_record(ctx->journal, mock_clock_real_now(ctx->clock), &info, body,
+                        body ? len : 0, answer->body, answer->len);
+    upay_params_free(resp);
+    upay_params_free(req);
+}

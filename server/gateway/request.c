@@ -1,0 +1,215 @@
+/*
+ * server/gateway/request.c - required parameters and value shapes of each call
+ * (see request.h and docs/mock.md "Decisions").
+ */
+#include "gateway/request.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <upay/protocol.h>
+
+#include "core/config.h"
+
+const char *mock_request_get(const upay_params *req, const char *name)
+{
+    const char *v = upay_params_get(req, name);
+    return v && *v ? v : NULL;
+}
+
+int mock_out_trade_no_valid(const char *s)
+{
+    size_t len = strlen(s);
+    if (len < 5 || len > 32)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+            return 0;
+    return 1;
+}
+
+int mock_out_refund_no_valid(const char *s)
+{
+    size_t len = strlen(s);
+    if (len < 1 || len > 32)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("_-|*@.", s[i]))
+            return 0;
+    return 1;
+}
+
+/* 1-32 digits: transaction_id and refund_id (the mock's are 28). */
+static int gateway_id_valid(const char *s)
+{
+    size_t len = strlen(s);
+    if (len < 1 || len > 32)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+typedef struct checker {
+    const upay_params *req;
+    char *msg;
+    size_t msglen;
+    int failed;
+} checker;
+
+static const char *fail(checker *c, const char *fmt, const char *name)
+{
+    if (!c->failed)
+        snprintf(c->msg, c->msglen, fmt, name);
+    c->failed = 1;
+    return NULL;
+}
+
+static const char *required(checker *c, const char *name)
+{
+    const char *v = mock_request_get(c->req, name);
+    return v ? v : fail(c, "missing parameter %s", name);
+}
+
+static const char *text(checker *c, const char *name, int must)
+{
+    const char *v = must ? required(c, name) : mock_request_get(c->req, name);
+    if (v && strlen(v) > MOCK_TEXT_MAX)
+        return fail(c, "parameter %s is longer than 128 bytes", name);
+    return v;
+}
+
+static long long amount(checker *c, const char *name)
+{
+    const char *v = required(c, name);
+    long long value = 0;
+    if (!v)
+        return 0;
+    if (upay_amount_parse(v, &value) != UPAY_OK || value <= 0) {
+        fail(c, "parameter %s must be a positive whole number of fen", name);
+        return 0;
+    }
+    return value;
+}
+
+static const char *shaped(checker *c, const char *name, int must, int (*valid)(const char *),
+                          const char *fmt)
+{
+    const char *v = must ? required(c, name) : mock_request_get(c->req, name);
+    if (v && !valid(v))
+        return fail(c, fmt, name);
+    return v;
+}
+
+static int check_paytype(checker *c)
+{
+    const char *v = required(c, "paytype");
+    if (!v)
+        return 0;
+    upay_paytype t = upay_paytype_parse(v);
+    if (t == UPAY_PAYTYPE_UNKNOWN)
+        fail(c, "parameter %s must be WECHAT, ALIPAY, JDPAY, QQ, UNIONPAY or BESTPAY", "paytype");
+    return (int)t;
+}
+
+static void check_scene(checker *c)
+{
+    const char *v = mock_request_get(c->req, "scene");
+    if (v && strcmp(v, "1") != 0)
+        fail(c, "parameter %s: only scene 1 (barcode payment) is supported", "scene");
+}
+
+#define OTN_FMT "parameter %s must be 5-32 letters, digits or _"
+#define ORN_FMT "parameter %s must be 1-32 letters, digits or _-|*@."
+#define ID_FMT "parameter %s must be 1-32 digits"
+
+int mock_request_check(const upay_params *req, mock_request *out, char *msg, size_t msglen)
+{
+    checker c = { req, msg, msglen, 0 };
+    memset(out, 0, sizeof *out);
+    const char *method = required(&c, "method");
+    if (!method)
+        return -1;
+    if (strcmp(method, "pay") == 0)
+        out->kind = MOCK_CALL_PAY;
+    else if (strcmp(method, "orderquery") == 0)
+        out->kind = MOCK_CALL_ORDERQUERY;
+    else if (strcmp(method, "refund") == 0)
+        out->kind = MOCK_CALL_REFUND;
+    else if (strcmp(method, "refundquery") == 0)
+        out->kind = MOCK_CALL_REFUNDQUERY;
+    else if (strcmp(method, "cancel") == 0)
+        out->kind = MOCK_CALL_CANCEL;
+    else {
+        snprintf(msg, msglen, "unknown method (pay, orderquery, refund, refundquery or cancel)");
+        return -1;
+    }
+    out->version = text(&c, "version", 0);
+    (void)text(&c, "pid", 0);
+    out->mch_id = shaped(&c, "mch_id", 1, mock_mch_id_valid,
+                         "parameter %s must be 1-32 letters or digits");
+
+    switch (out->kind) {
+    case MOCK_CALL_PAY: {
+        out->out_trade_no = shaped(&c, "out_trade_no", 1, mock_out_trade_no_valid, OTN_FMT);
+        (void)text(&c, "body", 1);
+        out->total_fee = amount(&c, "total_fee");
+        out->auth_code = text(&c, "auth_code", 1);
+        out->attach = text(&c, "attach", 0);
+        const char *device_info = text(&c, "device_info", 0);
+        static const char *const optional[] = {
+            "mch_create_ip", "op_user_id", "op_shop_id", "op_device_id", "goods_tag",
+        };
+        for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++)
+            (void)text(&c, optional[i], 0);
+        out->appid = mock_request_get(req, "appid");
+        out->sub_appid = mock_request_get(req, "sub_appid");
+        if ((out->appid && strlen(out->appid) > 32) || (out->sub_appid && strlen(out->sub_appid) > 32))
+            fail(&c, "parameter %s is longer than 32 bytes", out->appid && strlen(out->appid) > 32
+                                                             ? "appid" : "sub_appid");
+        if (out->auth_code) {
+            out->paytype = (int)upay_paytype_from_auth_code(out->auth_code);
+            if (out->paytype == UPAY_PAYTYPE_QQ && !device_info)
+                fail(&c, "missing parameter %s (mandatory for the QQ wallet)", "device_info");
+        }
+        break;
+    }
+    case MOCK_CALL_ORDERQUERY:
+    case MOCK_CALL_REFUND:
+        out->paytype = check_paytype(&c);
+        out->out_trade_no = shaped(&c, "out_trade_no", 0, mock_out_trade_no_valid, OTN_FMT);
+        out->transaction_id = shaped(&c, "transaction_id", 0, gateway_id_valid, ID_FMT);
+        if (!c.failed && !out->out_trade_no && !out->transaction_id)
+            fail(&c, "missing parameter %s (or transaction_id)", "out_trade_no");
+        if (out->kind == MOCK_CALL_REFUND) {
+            out->out_refund_no = shaped(&c, "out_refund_no", 1, mock_out_refund_no_valid, ORN_FMT);
+            out->total_fee = amount(&c, "total_fee");
+            out->refund_fee = amount(&c, "refund_fee");
+            (void)text(&c, "op_user_id", 1);
+            check_scene(&c);
+        }
+        break;
+    case MOCK_CALL_REFUNDQUERY:
+        out->paytype = check_paytype(&c);
+        out->out_trade_no = shaped(&c, "out_trade_no", 0, mock_out_trade_no_valid, OTN_FMT);
+        out->transaction_id = shaped(&c, "transaction_id", 0, gateway_id_valid, ID_FMT);
+        out->out_refund_no = shaped(&c, "out_refund_no", 0, mock_out_refund_no_valid, ORN_FMT);
+        out->refund_id = shaped(&c, "refund_id", 0, gateway_id_valid, ID_FMT);
+        if (!c.failed && !out->refund_id && !out->out_refund_no && !out->transaction_id
+            && !out->out_trade_no)
+            fail(&c, "missing parameter %s (or out_refund_no, transaction_id, out_trade_no)",
+                 "refund_id");
+        if (!c.failed && out->paytype == UPAY_PAYTYPE_ALIPAY && !out->refund_id
+            && !out->out_refund_no)
+            fail(&c, "missing parameter %s (or out_refund_no): required for ALIPAY", "refund_id");
+        break;
+    case MOCK_CALL_CANCEL:
+        out->paytype = check_paytype(&c);
+        out->out_trade_no = shaped(&c, "out_trade_no", 1, mock_out_trade_no_valid, OTN_FMT);
+        (void)text(&c, "op_user_id", 1);
+        check_scene(&c);
+        break;
+    }
+    return c.failed ? -1 : 0;
+}

@@ -1,0 +1,428 @@
+/*
+ * server/observe/lint.c - the integration linter (see lint.h): per merchant, what
+ * the merchant was told about each order and refund, and the findings.
+ */
+#include "observe/lint.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* mock_call_kind values (request.h), repeated to keep this module pure. */
+enum { CALL_PAY = 0, CALL_ORDERQUERY, CALL_REFUND, CALL_REFUNDQUERY, CALL_CANCEL };
+
+typedef struct lint_refund {
+    char out_refund_no[33];
+    char status[12];            /* SUCCESS, PROCESSING, NOTSURE, FAIL, CHANGE, UNKNOWN */
+} lint_refund;
+
+typedef struct lint_order {
+    char out_trade_no[33];
+    char auth_code[33];
+    long long total_fee;        /* of the first pay; -1 unknown */
+    long long paid_at;          /* first pay */
+    long long last_poll;        /* last pay or orderquery */
+    long long last_seen;        /* last exchange about it */
+    int pays;
+    int pending;                /* the merchant knows no final outcome yet */
+    int cancelled;              /* it sent a cancel */
+    int abandoned_reported;
+    lint_refund *refunds;
+    size_t nrefunds;
+} lint_order;
+
+typedef struct lint_finding {
+    char kind[24];
+    long long time;
+    char out_trade_no[33];
+    char out_refund_no[33];
+    char message[200];
+} lint_finding;
+
+typedef struct lint_merchant {
+    char mch_id[33];
+    lint_order *orders;         /* ring of MOCK_LINT_ORDERS_MAX once full */
+    size_t norders, order_next;
+    lint_finding *findings;     /* ring of MOCK_LINT_FINDINGS_MAX */
+    size_t nfindings, finding_next;
+    unsigned long long stamp;   /* creation order, to forget the oldest merchant */
+} lint_merchant;
+
+struct mock_lint {
+    pthread_mutex_t lock;
+    lint_merchant **merchants;
+    size_t count;
+    unsigned long long stamp;
+};
+
+mock_lint *mock_lint_new(void)
+{
+    mock_lint *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->merchants = calloc(MOCK_LINT_MERCHANTS_MAX, sizeof *l->merchants);
+    if (!l->merchants || pthread_mutex_init(&l->lock, NULL) != 0) {
+        free(l->merchants);
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+static void order_clear(lint_order *o)
+{
+    free(o->refunds);
+    memset(o, 0, sizeof *o);
+}
+
+static void merchant_free(lint_merchant *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->norders; i++)
+        order_clear(&m->orders[i]);
+    free(m->orders);
+    free(m->findings);
+    free(m);
+}
+
+void mock_lint_free(mock_lint *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->count; i++)
+        merchant_free(l->merchants[i]);
+    free(l->merchants);
+    pthread_mutex_destroy(&l->lock);
+    free(l);
+}
+
+static lint_merchant *find_merchant(mock_lint *l, const char *mch_id, int create)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (strcmp(l->merchants[i]->mch_id, mch_id) == 0)
+            return l->merchants[i];
+    if (!create || strlen(mch_id) >= 33)
+        return NULL;
+    lint_merchant *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->orders = calloc(MOCK_LINT_ORDERS_MAX, sizeof *m->orders);
+    m->findings = calloc(MOCK_LINT_FINDINGS_MAX, sizeof *m->findings);
+    if (!m->orders || !m->findings) {
+        merchant_free(m);
+        return NULL;
+    }
+    snprintf(m->mch_id, sizeof m->mch_id, "%s", mch_id);
+    m->stamp = ++l->stamp;
+    if (l->count == MOCK_LINT_MERCHANTS_MAX) {
+        size_t oldest = 0;
+        for (size_t i = 1; i < l->count; i++)
+            if (l->merchants[i]->stamp < l->merchants[oldest]->stamp)
+                oldest = i;
+        merchant_free(l->merchants[oldest]);
+        l->merchants[oldest] = l->merchants[--l->count];
+    }
+    l->merchants[l->count++] = m;
+    return m;
+}
+
+static lint_order *find_order(lint_merchant *m, const char *out_trade_no, int create)
+{
+    for (size_t i = 0; i < m->norders; i++)
+        if (strcmp(m->orders[i].out_trade_no, out_trade_no) == 0)
+            return &m->orders[i];
+    if (!create || strlen(out_trade_no) >= 33)
+        return NULL;
+    lint_order *o;
+    if (m->norders < MOCK_LINT_ORDERS_MAX) {
+        o = &m->orders[m->norders++];
+    } else {
+        o = &m->orders[m->order_next];
+        m->order_next = (m->order_next + 1) % MOCK_LINT_ORDERS_MAX;
+        order_clear(o);
+    }
+    snprintf(o->out_trade_no, sizeof o->out_trade_no, "%s", out_trade_no);
+    o->total_fee = -1;
+    return o;
+}
+
+static lint_refund *find_refund(lint_order *o, const char *out_refund_no, int create)
+{
+    for (size_t i = 0; i < o->nrefunds; i++)
+        if (strcmp(o->refunds[i].out_refund_no, out_refund_no) == 0)
+            return &o->refunds[i];
+    if (!create || strlen(out_refund_no) >= 33 || o->nrefunds >= MOCK_LINT_REFUNDS_MAX)
+        return NULL;
+    lint_refund *bigger = realloc(o->refunds, (o->nrefunds + 1) * sizeof *bigger);
+    if (!bigger)
+        return NULL;
+    o->refunds = bigger;
+    lint_refund *r = &o->refunds[o->nrefunds++];
+    memset(r, 0, sizeof *r);
+    snprintf(r->out_refund_no, sizeof r->out_refund_no, "%s", out_refund_no);
+    return r;
+}
+
+typedef struct raised_buf {
+    char *text;
+    size_t len;
+    size_t count;
+} raised_buf;
+
+static void add_finding(lint_merchant *m, raised_buf *raised, const char *kind, long long time,
+                        const char *out_trade_no, const char *out_refund_no, const char *message)
+{
+    lint_finding *f = &m->findings[m->finding_next];
+    m->finding_next = (m->finding_next + 1) % MOCK_LINT_FINDINGS_MAX;
+    if (m->nfindings < MOCK_LINT_FINDINGS_MAX)
+        m->nfindings++;
+    memset(f, 0, sizeof *f);
+    snprintf(f->kind, sizeof f->kind, "%s", kind);
+    f->time = time;
+    snprintf(f->out_trade_no, sizeof f->out_trade_no, "%s", out_trade_no ? out_trade_no : "");
+    snprintf(f->out_refund_no, sizeof f->out_refund_no, "%s", out_refund_no ? out_refund_no : "");
+    snprintf(f->message, sizeof f->message, "%s", message);
+    if (raised) {
+        raised->count++;
+        if (raised->text && raised->len) {
+            size_t used = strlen(raised->text);
+            snprintf(raised->text + used, raised->len - used, "%s%s", used ? "," : "", kind);
+        }
+    }
+}
+
+static int risky(const char *status)
+{
+    return !strcmp(status, "NOTSURE") || !strcmp(status, "PROCESSING")
+           || !strcmp(status, "UNKNOWN");
+}
+
+/* After this pay or orderquery, does the merchant still not know the outcome? */
+static int still_open(const mock_lint_event *e)
+{
+    return !e->told || (e->trade_state && !strcmp(e->trade_state, "NEED_QUERY"));
+}
+
+static const char *refund_status_told(const mock_lint_event *e)
+{
+    if (!e->told)
+        return "UNKNOWN";
+    const char *ts = e->trade_state ? e->trade_state : "";
+    if (!strcmp(ts, "SUCCESS"))
+        return "SUCCESS";
+    if (!strcmp(ts, "PROCESSING"))
+        return "PROCESSING";
+    if (!strcmp(ts, "NEED_QUERY"))
+        return "NOTSURE";
+    if (!strcmp(ts, "FAIL"))
+        return "FAIL";
+    return NULL;   /* refused before processing: no refund exists */
+}
+
+static void on_pay(lint_merchant *m, const mock_lint_event *e, raised_buf *raised)
+{
+    lint_order *o = find_order(m, e->out_trade_no, 1);
+    if (!o)
+        return;
+    if (o->pays > 0) {
+        char msg[200];
+        int same = e->auth_code && !strcmp(o->auth_code, e->auth_code) && o->total_fee == e->total_fee;
+        snprintf(msg, sizeof msg, same
+                     ? "pay sent again for out_trade_no %s: after an unknown outcome, query the "
+                       "order (orderquery) instead of paying again (R-CLIENT-02)"
+                     : "out_trade_no %s reused for a new payment attempt (another code or amount): "
+                       "every attempt needs a new out_trade_no",
+                 o->out_trade_no);
+        add_finding(m, raised, "out_trade_no_reused", e->now, o->out_trade_no, NULL, msg);
+    } else {
+        o->paid_at = e->now;
+        o->total_fee = e->total_fee;
+        snprintf(o->auth_code, sizeof o->auth_code, "%s", e->auth_code ? e->auth_code : "");
+    }
+    o->pays++;
+    o->last_poll = o->last_seen = e->now;
+    o->pending = still_open(e);
+}
+
+static void on_orderquery(lint_merchant *m, const mock_lint_event *e, raised_buf *raised)
+{
+    lint_order *o = find_order(m, e->out_trade_no, 0);
+    if (!o)
+        return;
+    if (o->pending && e->now - o->last_poll < MOCK_LINT_POLL_MIN) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "order %s polled %lld s after the previous pay or orderquery: "
+                                  "wait at least %d s between polls (R-CLIENT-01)",
+                 o->out_trade_no, e->now - o->last_poll, MOCK_LINT_POLL_MIN);
+        add_finding(m, raised, "fast_polling", e->now, o->out_trade_no, NULL, msg);
+    }
+    o->last_poll = o->last_seen = e->now;
+    o->pending = o->pending && still_open(e);
+}
+
+static void on_cancel(lint_merchant *m, const mock_lint_event *e, raised_buf *raised)
+{
+    lint_order *o = find_order(m, e->out_trade_no, 0);
+    if (!o)
+        return;
+    if (!o->cancelled && e->now - o->paid_at < MOCK_LINT_CANCEL_MIN) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "order %s cancelled %lld s after its pay: wait at least %d s "
+                                  "(R-CLIENT-07)",
+                 o->out_trade_no, e->now - o->paid_at, MOCK_LINT_CANCEL_MIN);
+        add_finding(m, raised, "early_cancel", e->now, o->out_trade_no, NULL, msg);
+    }
+    o->cancelled = 1;
+    o->last_seen = e->now;
+    if (e->told && e->trade_state && !strcmp(e->trade_state, "SUCCESS"))
+        o->pending = 0;
+}
+
+static void on_refund(lint_merchant *m, const mock_lint_event *e, raised_buf *raised)
+{
+    lint_order *o = find_order(m, e->out_trade_no, 1);
+    if (!o || !e->out_refund_no)
+        return;
+    o->last_seen = e->now;
+    char msg[200];
+    long long total = e->order_total >= 0 ? e->order_total : o->total_fee;
+    if (e->total_fee >= 0 && total >= 0 && e->total_fee != total) {
+        snprintf(msg, sizeof msg, "refund %s of order %s gives total_fee %lld, the order's total "
+                                  "is %lld",
+                 e->out_refund_no, o->out_trade_no, e->total_fee, total);
+        add_finding(m, raised, "refund_total_mismatch", e->now, o->out_trade_no, e->out_refund_no,
+                    msg);
+    }
+    lint_refund *r = find_refund(o, e->out_refund_no, 0);
+    if (!r) {
+        for (size_t i = 0; i < o->nrefunds; i++) {
+            if (!risky(o->refunds[i].status))
+                continue;
+            snprintf(msg, sizeof msg, "new refund %s while refund %s of order %s is %s: retry "
+                                      "that one with the same out_refund_no (possible double "
+                                      "refund, R-CLIENT-05)",
+                     e->out_refund_no, o->refunds[i].out_refund_no, o->out_trade_no,
+                     o->refunds[i].status);
+            add_finding(m, raised, "double_refund_risk", e->now, o->out_trade_no,
+                        e->out_refund_no, msg);
+            break;
+        }
+    }
+    const char *status = refund_status_told(e);
+    if (!status)
+        return;
+    if (!r)
+        r = find_refund(o, e->out_refund_no, 1);
+    if (r)
+        snprintf(r->status, sizeof r->status, "%s", status);
+}
+
+static void on_refundquery(lint_merchant *m, const mock_lint_event *e)
+{
+    if (!e->told || !e->out_trade_no)
+        return;
+    lint_order *o = find_order(m, e->out_trade_no, 0);
+    if (!o)
+        return;
+    o->last_seen = e->now;
+    for (size_t i = 0; i < e->nrefunds; i++) {
+        if (!e->refund_nos || !e->refund_statuses || !e->refund_nos[i] || !e->refund_statuses[i])
+            continue;
+        lint_refund *r = find_refund(o, e->refund_nos[i], 1);
+        if (r)
+            snprintf(r->status, sizeof r->status, "%s", e->refund_statuses[i]);
+    }
+}
+
+size_t mock_lint_observe(mock_lint *l, const mock_lint_event *e, char *raised, size_t raisedlen)
+{
+    if (raised && raisedlen)
+        raised[0] = '\0';
+    if (!l || !e || !e->mch_id || !e->out_trade_no || !*e->out_trade_no)
+        return 0;
+    raised_buf rb = {raised, raisedlen, 0};
+    pthread_mutex_lock(&l->lock);
+    lint_merchant *m = find_merchant(l, e->mch_id, 1);
+    if (m) {
+        switch (e->call_kind) {
+        case CALL_PAY: on_pay(m, e, &rb); break;
+        case CALL_ORDERQUERY: on_orderquery(m, e, &rb); break;
+        case CALL_REFUND: on_refund(m, e, &rb); break;
+        case CALL_REFUNDQUERY: on_refundquery(m, e); break;
+        case CALL_CANCEL: on_cancel(m, e, &rb); break;
+        default: break;
+        }
+    }
+    pthread_mutex_unlock(&l->lock);
+    return rb.count;
+}
+
+static void check_abandoned(lint_merchant *m, long long now)
+{
+    for (size_t i = 0; i < m->norders; i++) {
+        lint_order *o = &m->orders[i];
+        if (!o->pays || !o->pending || o->cancelled || o->abandoned_reported
+            || now - o->last_seen < MOCK_LINT_ABANDON_AFTER)
+            continue;
+        char msg[200];
+        snprintf(msg, sizeof msg, "order %s left paying for %lld s without a cancel or a final "
+                                  "orderquery (R-CLIENT-03, R-CLIENT-04)",
+                 o->out_trade_no, now - o->last_seen);
+        add_finding(m, NULL, "abandoned_order", now, o->out_trade_no, NULL, msg);
+        o->abandoned_reported = 1;
+    }
+}
+
+cJSON *mock_lint_report(mock_lint *l, const char *mch_id, long long now)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *list = doc ? cJSON_AddArrayToObject(doc, "findings") : NULL;
+    if (!list || !cJSON_AddStringToObject(doc, "mch_id", mch_id ? mch_id : "")) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    size_t n = 0;
+    int ok = 1;
+    if (l && mch_id) {
+        pthread_mutex_lock(&l->lock);
+        lint_merchant *m = find_merchant(l, mch_id, 0);
+        if (m) {
+            check_abandoned(m, now);
+            size_t start = m->nfindings < MOCK_LINT_FINDINGS_MAX ? 0 : m->finding_next;
+            for (size_t k = 0; k < m->nfindings && ok; k++) {
+                const lint_finding *f = &m->findings[(start + k) % MOCK_LINT_FINDINGS_MAX];
+                cJSON *o = cJSON_CreateObject();
+                ok = o && cJSON_AddStringToObject(o, "kind", f->kind)
+                     && cJSON_AddNumberToObject(o, "time", (double)f->time)
+                     && cJSON_AddStringToObject(o, "out_trade_no", f->out_trade_no)
+                     && cJSON_AddStringToObject(o, "out_refund_no", f->out_refund_no)
+                     && cJSON_AddStringToObject(o, "message", f->message);
+                if (o)
+                    cJSON_AddItemToArray(list, o);
+                n++;
+            }
+        }
+        pthread_mutex_unlock(&l->lock);
+    }
+    if (!ok || !cJSON_AddNumberToObject(doc, "count", (double)n)) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+void mock_lint_forget(mock_lint *l, const char *mch_id)
+{
+    if (!l)
+        return;
+    pthread_mutex_lock(&l->lock);
+    for (size_t i = l->count; i-- > 0;) {
+        if (mch_id && strcmp(l->merchants[i]->mch_id, mch_id) != 0)
+            continue;
+        merchant_free(l->merchants[i]);
+        l->merchants[i] = l->merchants[--l->count];
+    }
+    pthread_mutex_unlock(&l->lock);
+}

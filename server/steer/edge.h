@@ -1,0 +1,106 @@
+/*
+ * server/steer/edge.h - where forced edge cases meet the gateway pipeline. One
+ * gateway call gets at most one fault (fault.h): the X-Upay-Fault header's,
+ * else the newest matching rule's (rules.h). This module picks it, bends
+ * the business outcome of pay, refund and cancel as the fault says, keeps
+ * the rule's effect for later transitions, writes the journal's account of
+ * the state change, and tells the linter what the merchant learned.
+ *
+ * The calls (calls/pay.c, refund.c, cancel.c, order_lookup.c) use the hooks below;
+ * gateway/gateway.c picks the fault, applies system_error and the answer-signing
+ * faults; http/server.c applies the transport faults when it writes the answer.
+ * Every hook is a no-op when the call has no edge or no fault.
+ */
+#ifndef UPAY_MOCK_EDGE_H
+#define UPAY_MOCK_EDGE_H
+
+#include <stddef.h>
+
+#include "calls/calls.h"
+#include "steer/fault.h"
+
+/* The edge-case state of one gateway call. */
+typedef struct mock_edge {
+    mock_fault fault;              /* kind NONE: nothing forced */
+    unsigned long long rule_id;    /* the rule that fired; 0 for the header or none */
+    char source[8];                /* "rule", "header" or "" */
+    char change[256];              /* the state changes the call made ("" none) */
+    char out_trade_no[33];         /* the order the call touched ("" unknown) */
+    long long order_total;         /* its total_fee; -1 unknown */
+} mock_edge;
+
+/* Header a client sends to force a fault on one request. */
+#define MOCK_FAULT_HEADER "X-Upay-Fault"
+
+/* A fresh edge: no fault, nothing changed. */
+void mock_edge_init(mock_edge *e);
+
+/*
+ * Pick the fault of one checked request: `header` (the X-Upay-Fault value,
+ * NULL when absent) wins, else the newest matching rule fires (and is used
+ * up once). Returns 0 (out->fault may be NONE), or -1 with a sentence in
+ * `err` when the header names no fault or one that does not fit the call.
+ */
+int mock_edge_pick(mock_ctx *ctx, const mock_request *rq, const upay_params *req,
+                   const char *header, mock_edge *out, char *err, size_t errlen);
+
+/* Append one state change to the journal's account ("; " between them). */
+void mock_edge_note(mock_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The call found or made order `o`: remember its number and total for the linter. */
+void mock_edge_order_seen(mock_call *c, const mock_order *o);
+
+/* ---- pay ---- */
+
+/*
+ * The persona a new order of `auth_code` opens with: the code's, or the
+ * pay fault's variation of it written into `scratch`.
+ */
+const mock_persona *mock_edge_pay_persona(const mock_call *c, const char *auth_code,
+                                          mock_persona *scratch);
+
+/*
+ * Before the order is made: a pay_refused fault with a 2xxxx code answers
+ * FAIL with that code and nothing is recorded: returns 1 (answered), else 0.
+ */
+int mock_edge_pay_refused_early(mock_call *c);
+
+/* After mock_trade_open: set the fault's due time or refusal state on `o`. */
+void mock_edge_pay_opened(mock_call *c, mock_order *o);
+
+/* After the order is stored: remember the effect; answer a refusal. 1 when answered. */
+int mock_edge_pay_stored(mock_call *c, const mock_order *o);
+
+/* The persona that settles order `o` (a remembered pay_paid_after pays). */
+const mock_persona *mock_edge_order_persona(mock_call *c, const mock_order *o,
+                                            mock_persona *scratch);
+
+/* ---- refund ---- */
+
+/*
+ * One processing attempt of refund `r` of order `o`: the persona's, bent by
+ * the call's refund fault or by the effect remembered for the number.
+ */
+void mock_edge_refund_attempt(mock_call *c, const mock_order *o, mock_refund *r);
+
+/* The persona that settles refund `r` of order `o` (PROCESSING ends SUCCESS or CHANGE). */
+const mock_persona *mock_edge_refund_persona(mock_call *c, const mock_order *o,
+                                             const mock_refund *r, mock_persona *scratch);
+
+/* ---- cancel ---- */
+
+/* A cancel_refused fault answers 20011 and changes nothing: returns 1, else 0. */
+int mock_edge_cancel_refused(mock_call *c);
+
+/* ---- after the call ---- */
+
+/*
+ * Tell the linter what this exchange told the merchant: `resp` is the
+ * answer (NULL when none was built), `told` 0 when a fault hid it.
+ * Writes the raised kinds to `raised` ("" none).
+ */
+void mock_edge_lint(mock_ctx *ctx, const mock_edge *e, const mock_request *rq,
+                    const upay_params *resp, long long now, int told, char *raised,
+                    size_t raisedlen);
+
+#endif /* UPAY_MOCK_EDGE_H */

@@ -1,0 +1,528 @@
+/*
+ * server/store/store.c - SQLite persistence of merchants, orders and refunds
+ * (see store.h). Every statement is prepared once at open.
+ */
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
+    ST_META_GET, ST_META_SET,
+    ST_MCH_GET, ST_MCH_PUT,
+    ST_ORDER_BY_OTN, ST_ORDER_BY_TID, ST_ORDER_BY_ID, ST_ORDER_INSERT, ST_ORDER_UPDATE,
+    ST_REFUND_BY_ORN, ST_REFUND_BY_RID, ST_REFUND_INSERT, ST_REFUND_UPDATE, ST_REFUNDS_OF_ORDER,
+    ST_ORDERS_ALL, ST_ORDERS_MCH,
+    ST_COUNT,
+    ST_N
+};
+
+#define ORDER_COLS "id, mch_id, out_trade_no, transaction_id, out_transaction_id, auth_code, " \
+    "attach, appid, sub_appid, paytype, state, total_fee, coupon_fee, refunded_fee, " \
+    "refund_count, created_at, due_at, paid_at, closed_at"
+#define REFUND_COLS "id, order_id, mch_id, out_refund_no, refund_id, out_refund_id, refund_fee, " \
+    "serial_no, attempts, status, created_at, updated_at, due_at"
+
+static const char *const sql_text[ST_N] = {
+    [ST_BEGIN] = "BEGIN",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_META_GET] = "SELECT value FROM meta WHERE name = ?1",
+    [ST_META_SET] = "INSERT OR REPLACE INTO meta(name, value) VALUES (?1, ?2)",
+    [ST_MCH_GET] = "SELECT mch_id, agent_id, clock_offset, configured FROM merchants WHERE mch_id = ?1",
+    [ST_MCH_PUT] = "INSERT OR REPLACE INTO merchants(mch_id, agent_id, clock_offset, configured) "
+                   "VALUES (?1, ?2, ?3, ?4)",
+    [ST_ORDER_BY_OTN] = "SELECT " ORDER_COLS " FROM orders WHERE mch_id = ?1 AND out_trade_no = ?2",
+    [ST_ORDER_BY_TID] = "SELECT " ORDER_COLS " FROM orders WHERE transaction_id = ?2 AND mch_id = ?1",
+    [ST_ORDER_BY_ID] = "SELECT " ORDER_COLS " FROM orders WHERE id = ?1",
+    [ST_ORDER_INSERT] = "INSERT INTO orders(mch_id, out_trade_no, transaction_id, out_transaction_id, "
+                        "auth_code, attach, appid, sub_appid, paytype, state, total_fee, coupon_fee, "
+                        "refunded_fee, refund_count, created_at, due_at, paid_at, closed_at) VALUES "
+                        "(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+    [ST_ORDER_UPDATE] = "UPDATE orders SET state = ?11, coupon_fee = ?13, refunded_fee = ?14, "
+                        "refund_count = ?15, due_at = ?17, paid_at = ?18, closed_at = ?19 WHERE id = ?1",
+    [ST_REFUND_BY_ORN] = "SELECT " REFUND_COLS " FROM refunds WHERE mch_id = ?1 AND out_refund_no = ?2",
+    [ST_REFUND_BY_RID] = "SELECT " REFUND_COLS " FROM refunds WHERE refund_id = ?2 AND mch_id = ?1",
+    [ST_REFUND_INSERT] = "INSERT INTO refunds(order_id, mch_id, out_refund_no, refund_id, out_refund_id, "
+                         "refund_fee, serial_no, attempts, status, created_at, updated_at, due_at) VALUES "
+                         "(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [ST_REFUND_UPDATE] = "UPDATE refunds SET attempts = ?9, status = ?10, updated_at = ?12, due_at = ?13 "
+                         "WHERE id = ?1",
+    [ST_REFUNDS_OF_ORDER] = "SELECT " REFUND_COLS " FROM refunds WHERE order_id = ?1 ORDER BY serial_no",
+    [ST_ORDERS_ALL] = "SELECT " ORDER_COLS " FROM orders ORDER BY id DESC LIMIT ?1",
+    [ST_ORDERS_MCH] = "SELECT " ORDER_COLS " FROM orders WHERE mch_id = ?2 ORDER BY id DESC LIMIT ?1",
+    [ST_COUNT] = "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM refunds)",
+};
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS merchants (mch_id TEXT PRIMARY KEY, agent_id TEXT NOT NULL,"
+    " clock_offset INTEGER NOT NULL DEFAULT 0, configured INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS orders (id INTEGER PRIMARY KEY, mch_id TEXT NOT NULL,"
+    " out_trade_no TEXT NOT NULL, transaction_id TEXT NOT NULL, out_transaction_id TEXT NOT NULL,"
+    " auth_code TEXT NOT NULL, attach TEXT NOT NULL, appid TEXT NOT NULL, sub_appid TEXT NOT NULL,"
+    " paytype INTEGER NOT NULL, state INTEGER NOT NULL, total_fee INTEGER NOT NULL,"
+    " coupon_fee INTEGER NOT NULL, refunded_fee INTEGER NOT NULL, refund_count INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL, due_at INTEGER NOT NULL, paid_at INTEGER NOT NULL,"
+    " closed_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS orders_by_out_trade_no ON orders(mch_id, out_trade_no);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS orders_by_transaction_id ON orders(transaction_id);"
+    "CREATE TABLE IF NOT EXISTS refunds (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL,"
+    " mch_id TEXT NOT NULL, out_refund_no TEXT NOT NULL, refund_id TEXT NOT NULL,"
+    " out_refund_id TEXT NOT NULL, refund_fee INTEGER NOT NULL, serial_no INTEGER NOT NULL,"
+    " attempts INTEGER NOT NULL, status INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL, due_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS refunds_by_out_refund_no ON refunds(mch_id, out_refund_no);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS refunds_by_refund_id ON refunds(refund_id);"
+    "CREATE INDEX IF NOT EXISTS refunds_by_order ON refunds(order_id, serial_no);";
+
+struct mock_store {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_N];
+};
+
+/* Copy text column `col` into dst[size], cut to fit (a bounded memcpy: snprintf cost more). */
+static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+    const unsigned char *text = sqlite3_column_text(st, col);
+    size_t len = text ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    if (len >= size)
+        len = size - 1;
+    if (len)
+        memcpy(dst, text, len);
+    dst[len] = '\0';
+}
+
+static mock_store_rc rc_of(int rc)
+{
+    if (rc == SQLITE_DONE || rc == SQLITE_OK || rc == SQLITE_ROW)
+        return MOCK_STORE_OK;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return MOCK_STORE_CONFLICT;
+    return MOCK_STORE_ERROR;
+}
+
+/* Reset the statement and step it once, for writes. */
+static mock_store_rc run(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc_of(rc);
+}
+
+static sqlite3_stmt *stmt(mock_store *s, int which)
+{
+    sqlite3_stmt *st = s->st[which];
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int idx, const char *text)
+{
+    sqlite3_bind_text(st, idx, text ? text : "", -1, SQLITE_TRANSIENT);
+}
+
+mock_store_rc mock_store_open(const char *path, mock_store **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    mock_store *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return MOCK_STORE_ERROR;
+    }
+    int in_memory = !path || !*path;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(in_memory ? ":memory:" : path, &s->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open state file %s: %s", in_memory ? ":memory:" : path,
+                 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        mock_store_close(s);
+        return MOCK_STORE_ERROR;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    const char *pragmas = in_memory
+        ? "PRAGMA foreign_keys=OFF;"
+        : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, pragmas, NULL, NULL, &msg) != SQLITE_OK
+        || sqlite3_exec(s->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot prepare state %s: %s", in_memory ? "in memory" : path,
+                 msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        mock_store_close(s);
+        return MOCK_STORE_ERROR;
+    }
+    for (int i = 0; i < ST_N; i++) {
+        if (sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL)
+            != SQLITE_OK) {
+            snprintf(err, errlen, "cannot prepare statement %d: %s", i, sqlite3_errmsg(s->db));
+            mock_store_close(s);
+            return MOCK_STORE_ERROR;
+        }
+    }
+    *out = s;
+    return MOCK_STORE_OK;
+}
+
+void mock_store_close(mock_store *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < ST_N; i++)
+        sqlite3_finalize(s->st[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+const char *mock_store_errmsg(mock_store *s)
+{
+    return sqlite3_errmsg(s->db);
+}
+
+mock_store_rc mock_store_begin(mock_store *s)
+{
+    return run(stmt(s, ST_BEGIN));
+}
+
+mock_store_rc mock_store_commit(mock_store *s)
+{
+    mock_store_rc rc = run(stmt(s, ST_COMMIT));
+    if (rc != MOCK_STORE_OK)
+        mock_store_rollback(s);
+    return rc;
+}
+
+void mock_store_rollback(mock_store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        (void)run(stmt(s, ST_ROLLBACK));
+}
+
+mock_store_rc mock_store_meta_get(mock_store *s, const char *name, long long *value)
+{
+    sqlite3_stmt *st = stmt(s, ST_META_GET);
+    bind_text(st, 1, name);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *value = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(rc);
+}
+
+mock_store_rc mock_store_meta_set(mock_store *s, const char *name, long long value)
+{
+    sqlite3_stmt *st = stmt(s, ST_META_SET);
+    bind_text(st, 1, name);
+    sqlite3_bind_int64(st, 2, value);
+    return run(st);
+}
+
+mock_store_rc mock_store_merchant_get(mock_store *s, const char *mch_id, mock_merchant *out)
+{
+    sqlite3_stmt *st = stmt(s, ST_MCH_GET);
+    bind_text(st, 1, mch_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        copy_text(out->mch_id, sizeof out->mch_id, st, 0);
+        copy_text(out->agent_id, sizeof out->agent_id, st, 1);
+        out->clock_offset = sqlite3_column_int64(st, 2);
+        out->configured = sqlite3_column_int(st, 3);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(rc);
+}
+
+mock_store_rc mock_store_merchant_put(mock_store *s, const mock_merchant *m)
+{
+    sqlite3_stmt *st = stmt(s, ST_MCH_PUT);
+    bind_text(st, 1, m->mch_id);
+    bind_text(st, 2, m->agent_id);
+    sqlite3_bind_int64(st, 3, m->clock_offset);
+    sqlite3_bind_int(st, 4, m->configured);
+    return run(st);
+}
+
+/* Orders: columns in ORDER_COLS order; parameters ?1..?19 the same. */
+static void read_order(sqlite3_stmt *st, mock_order *o)
+{
+    memset(o, 0, sizeof *o);
+    o->id = sqlite3_column_int64(st, 0);
+    copy_text(o->mch_id, sizeof o->mch_id, st, 1);
+    copy_text(o->out_trade_no, sizeof o->out_trade_no, st, 2);
+    copy_text(o->transaction_id, sizeof o->transaction_id, st, 3);
+    copy_text(o->out_transaction_id, sizeof o->out_transaction_id, st, 4);
+    copy_text(o->auth_code, sizeof o->auth_code, st, 5);
+    copy_text(o->attach, sizeof o->attach, st, 6);
+    copy_text(o->appid, sizeof o->appid, st, 7);
+    copy_text(o->sub_appid, sizeof o->sub_appid, st, 8);
+    o->paytype = sqlite3_column_int(st, 9);
+    o->state = (mock_trade_state)sqlite3_column_int(st, 10);
+    o->total_fee = sqlite3_column_int64(st, 11);
+    o->coupon_fee = sqlite3_column_int64(st, 12);
+    o->refunded_fee = sqlite3_column_int64(st, 13);
+    o->refund_count = sqlite3_column_int(st, 14);
+    o->created_at = sqlite3_column_int64(st, 15);
+    o->due_at = sqlite3_column_int64(st, 16);
+    o->paid_at = sqlite3_column_int64(st, 17);
+    o->closed_at = sqlite3_column_int64(st, 18);
+}
+
+static void bind_order(sqlite3_stmt *st, const mock_order *o, int with_text)
+{
+    sqlite3_bind_int64(st, 1, o->id);
+    if (with_text) {
+        bind_text(st, 2, o->mch_id);
+        bind_text(st, 3, o->out_trade_no);
+        bind_text(st, 4, o->transaction_id);
+        bind_text(st, 5, o->out_transaction_id);
+        bind_text(st, 6, o->auth_code);
+        bind_text(st, 7, o->attach);
+        bind_text(st, 8, o->appid);
+        bind_text(st, 9, o->sub_appid);
+        sqlite3_bind_int(st, 10, o->paytype);
+        sqlite3_bind_int64(st, 12, o->total_fee);
+        sqlite3_bind_int64(st, 16, o->created_at);
+    }
+    sqlite3_bind_int(st, 11, (int)o->state);
+    sqlite3_bind_int64(st, 13, o->coupon_fee);
+    sqlite3_bind_int64(st, 14, o->refunded_fee);
+    sqlite3_bind_int(st, 15, o->refund_count);
+    sqlite3_bind_int64(st, 17, o->due_at);
+    sqlite3_bind_int64(st, 18, o->paid_at);
+    sqlite3_bind_int64(st, 19, o->closed_at);
+}
+
+static mock_store_rc one_order(sqlite3_stmt *st, mock_order *out)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_order(st, out);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(rc);
+}
+
+mock_store_rc mock_store_order_by_out_trade_no(mock_store *s, const char *mch_id,
+                                               const char *out_trade_no, mock_order *out)
+{
+    sqlite3_stmt *st = stmt(s, ST_ORDER_BY_OTN);
+    bind_text(st, 1, mch_id);
+    bind_text(st, 2, out_trade_no);
+    return one_order(st, out);
+}
+
+mock_store_rc mock_store_order_by_transaction_id(mock_store *s, const char *mch_id,
+                                                 const char *transaction_id, mock_order *out)
+{
+    sqlite3_stmt *st = stmt(s, ST_ORDER_BY_TID);
+    bind_text(st, 1, mch_id);
+    bind_text(st, 2, transaction_id);
+    return one_order(st, out);
+}
+
+mock_store_rc mock_store_order_by_id(mock_store *s, long long id, mock_order *out)
+{
+    sqlite3_stmt *st = stmt(s, ST_ORDER_BY_ID);
+    sqlite3_bind_int64(st, 1, id);
+    return one_order(st, out);
+}
+
+mock_store_rc mock_store_order_insert(mock_store *s, mock_order *o)
+{
+    sqlite3_stmt *st = stmt(s, ST_ORDER_INSERT);
+    bind_order(st, o, 1);
+    mock_store_rc rc = run(st);
+    if (rc == MOCK_STORE_OK)
+        o->id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+mock_store_rc mock_store_order_update(mock_store *s, const mock_order *o)
+{
+    sqlite3_stmt *st = stmt(s, ST_ORDER_UPDATE);
+    bind_order(st, o, 0);
+    return run(st);
+}
+
+/* Refunds: columns in REFUND_COLS order; parameters ?1..?13 the same. */
+static void read_refund(sqlite3_stmt *st, mock_refund *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    r->order_id = sqlite3_column_int64(st, 1);
+    copy_text(r->mch_id, sizeof r->mch_id, st, 2);
+    copy_text(r->out_refund_no, sizeof r->out_refund_no, st, 3);
+    copy_text(r->refund_id, sizeof r->refund_id, st, 4);
+    copy_text(r->out_refund_id, sizeof r->out_refund_id, st, 5);
+    r->refund_fee = sqlite3_column_int64(st, 6);
+    r->serial_no = sqlite3_column_int(st, 7);
+    r->attempts = sqlite3_column_int(st, 8);
+    r->status = (upay_refund_status)sqlite3_column_int(st, 9);
+    r->created_at = sqlite3_column_int64(st, 10);
+    r->updated_at = sqlite3_column_int64(st, 11);
+    r->due_at = sqlite3_column_int64(st, 12);
+}
+
+static void bind_refund(sqlite3_stmt *st, const mock_refund *r, int with_text)
+{
+    sqlite3_bind_int64(st, 1, r->id);
+    if (with_text) {
+        sqlite3_bind_int64(st, 2, r->order_id);
+        bind_text(st, 3, r->mch_id);
+        bind_text(st, 4, r->out_refund_no);
+        bind_text(st, 5, r->refund_id);
+        bind_text(st, 6, r->out_refund_id);
+        sqlite3_bind_int64(st, 7, r->refund_fee);
+        sqlite3_bind_int(st, 8, r->serial_no);
+        sqlite3_bind_int64(st, 11, r->created_at);
+    }
+    sqlite3_bind_int(st, 9, r->attempts);
+    sqlite3_bind_int(st, 10, (int)r->status);
+    sqlite3_bind_int64(st, 12, r->updated_at);
+    sqlite3_bind_int64(st, 13, r->due_at);
+}
+
+static mock_store_rc one_refund(sqlite3_stmt *st, mock_refund *out)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_refund(st, out);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(rc);
+}
+
+mock_store_rc mock_store_refund_by_out_refund_no(mock_store *s, const char *mch_id,
+                                                 const char *out_refund_no, mock_refund *out)
+{
+    sqlite3_stmt *st = stmt(s, ST_REFUND_BY_ORN);
+    bind_text(st, 1, mch_id);
+    bind_text(st, 2, out_refund_no);
+    return one_refund(st, out);
+}
+
+mock_store_rc mock_store_refund_by_refund_id(mock_store *s, const char *mch_id,
+                                             const char *refund_id, mock_refund *out)
+{
+    sqlite3_stmt *st = stmt(s, ST_REFUND_BY_RID);
+    bind_text(st, 1, mch_id);
+    bind_text(st, 2, refund_id);
+    return one_refund(st, out);
+}
+
+mock_store_rc mock_store_refund_insert(mock_store *s, mock_refund *r)
+{
+    sqlite3_stmt *st = stmt(s, ST_REFUND_INSERT);
+    bind_refund(st, r, 1);
+    mock_store_rc rc = run(st);
+    if (rc == MOCK_STORE_OK)
+        r->id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+mock_store_rc mock_store_refund_update(mock_store *s, const mock_refund *r)
+{
+    sqlite3_stmt *st = stmt(s, ST_REFUND_UPDATE);
+    bind_refund(st, r, 0);
+    return run(st);
+}
+
+mock_store_rc mock_store_refunds_of_order(mock_store *s, long long order_id, mock_refund *out,
+                                          size_t cap, size_t *count)
+{
+    sqlite3_stmt *st = stmt(s, ST_REFUNDS_OF_ORDER);
+    sqlite3_bind_int64(st, 1, order_id);
+    size_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < cap)
+        read_refund(st, &out[n++]);
+    sqlite3_reset(st);
+    *count = n;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? MOCK_STORE_OK : rc_of(rc);
+}
+
+mock_store_rc mock_store_orders_each(mock_store *s, const char *mch_id, size_t limit,
+                                     mock_store_order_fn fn, void *user)
+{
+    sqlite3_stmt *st = stmt(s, mch_id ? ST_ORDERS_MCH : ST_ORDERS_ALL);
+    sqlite3_bind_int64(st, 1, (long long)limit);
+    if (mch_id)
+        bind_text(st, 2, mch_id);
+    int rc;
+    mock_order o;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_order(st, &o);
+        if (fn(&o, user))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? MOCK_STORE_OK : rc_of(rc);
+}
+
+mock_store_rc mock_store_count(mock_store *s, long long *orders, long long *refunds)
+{
+    sqlite3_stmt *st = stmt(s, ST_COUNT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *orders = sqlite3_column_int64(st, 0);
+        *refunds = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc_of(rc);
+}
+
+mock_store_rc mock_store_max_id_sequence(mock_store *s, unsigned long long *out)
+{
+    static const char sql[] =
+        "SELECT max(coalesce((SELECT max(CAST(substr(transaction_id, 19) AS INTEGER)) FROM orders), 0),"
+        "           coalesce((SELECT max(CAST(substr(refund_id, 19) AS INTEGER)) FROM refunds), 0))";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            *out = (unsigned long long)sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc_of(rc);
+}
+
+static mock_store_rc exec(mock_store *s, const char *sql)
+{
+    return rc_of(sqlite3_exec(s->db, sql, NULL, NULL, NULL));
+}
+
+mock_store_rc mock_store_reset_all(mock_store *s)
+{
+    return exec(s, "DELETE FROM refunds; DELETE FROM orders; DELETE FROM merchants WHERE configured = 0;"
+                   " UPDATE merchants SET clock_offset = 0; DELETE FROM meta;");
+}
+
+mock_store_rc mock_store_reset_merchant(mock_store *s, const char *mch_id)
+{
+    static const char *const sql[] = {
+        "DELETE FROM refunds WHERE mch_id = ?1",
+        "DELETE FROM orders WHERE mch_id = ?1",
+        "DELETE FROM merchants WHERE mch_id = ?1 AND configured = 0",
+        "UPDATE merchants SET clock_offset = 0 WHERE mch_id = ?1",
+    };
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK)
+            return MOCK_STORE_ERROR;
+        bind_text(st, 1, mch_id);
+        int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return rc_of(rc);
+    }
+    return MOCK_STORE_OK;
+}
+
+mock_store_rc mock_store_zero_offsets(mock_store *s)
+{
+    return exec(s, "UPDATE merchants SET clock_offset = 0;");
+}

@@ -1,0 +1,118 @@
+/*
+ * server/store/store.h - the mock's state in SQLite: merchants (agent binding and
+ * clock offset), orders, refunds and a few named numbers (meta).
+ *
+ * In memory by default, or in a file (WAL, synchronous=FULL, so a committed
+ * transaction survives a crash: every answered request is durable before
+ * it is answered). Statements are prepared once.
+ *
+ * Not thread-safe: the caller (mock_ctx) holds one lock around every use,
+ * and wraps each business operation in mock_store_begin/commit so its
+ * checks and writes are one serialized transaction.
+ */
+#ifndef UPAY_MOCK_STORE_H
+#define UPAY_MOCK_STORE_H
+
+#include <stddef.h>
+
+#include "domain/refund_machine.h"
+#include "domain/trade_machine.h"
+
+typedef enum mock_store_rc {
+    MOCK_STORE_OK = 0,
+    MOCK_STORE_NOT_FOUND = 1,  /* no such row */
+    MOCK_STORE_CONFLICT = 2,   /* a unique index refused the row */
+    MOCK_STORE_ERROR = 3       /* SQLite failed; see mock_store_errmsg() */
+} mock_store_rc;
+
+typedef struct mock_merchant {
+    char mch_id[33];
+    char agent_id[33];
+    long long clock_offset;    /* seconds added to this merchant's clock */
+    int configured;            /* 1: from the config file (kept by reset) */
+} mock_merchant;
+
+typedef struct mock_store mock_store;
+
+/*
+ * Open the store: `path` NULL or "" for memory, else a SQLite file created
+ * when missing. Returns MOCK_STORE_OK with `*out` set, or MOCK_STORE_ERROR
+ * with a sentence in `err`.
+ */
+mock_store_rc mock_store_open(const char *path, mock_store **out, char *err, size_t errlen);
+
+/* Close the store (finalizing statements). NULL is a no-op. */
+void mock_store_close(mock_store *s);
+
+/* SQLite's last message. Borrowed, valid until the next call. */
+const char *mock_store_errmsg(mock_store *s);
+
+/* Transactions around one business operation. */
+mock_store_rc mock_store_begin(mock_store *s);
+mock_store_rc mock_store_commit(mock_store *s);
+void mock_store_rollback(mock_store *s);
+
+/* Named integers (global clock offset...). Get: NOT_FOUND leaves *value. */
+mock_store_rc mock_store_meta_get(mock_store *s, const char *name, long long *value);
+mock_store_rc mock_store_meta_set(mock_store *s, const char *name, long long value);
+
+/* Merchants. put = insert or replace. */
+mock_store_rc mock_store_merchant_get(mock_store *s, const char *mch_id, mock_merchant *out);
+mock_store_rc mock_store_merchant_put(mock_store *s, const mock_merchant *m);
+
+/* Orders. Lookups are scoped to the merchant. insert sets o->id. */
+mock_store_rc mock_store_order_by_out_trade_no(mock_store *s, const char *mch_id,
+                                               const char *out_trade_no, mock_order *out);
+mock_store_rc mock_store_order_by_transaction_id(mock_store *s, const char *mch_id,
+                                                 const char *transaction_id, mock_order *out);
+mock_store_rc mock_store_order_by_id(mock_store *s, long long id, mock_order *out);
+mock_store_rc mock_store_order_insert(mock_store *s, mock_order *o);
+mock_store_rc mock_store_order_update(mock_store *s, const mock_order *o);
+
+/* Refunds. insert sets r->id. */
+mock_store_rc mock_store_refund_by_out_refund_no(mock_store *s, const char *mch_id,
+                                                 const char *out_refund_no, mock_refund *out);
+mock_store_rc mock_store_refund_by_refund_id(mock_store *s, const char *mch_id,
+                                             const char *refund_id, mock_refund *out);
+mock_store_rc mock_store_refund_insert(mock_store *s, mock_refund *r);
+mock_store_rc mock_store_refund_update(mock_store *s, const mock_refund *r);
+
+/*
+ * The refunds of order `order_id` in serial_no order, up to `cap` of them
+ * into `out`; `*count` receives how many were stored.
+ */
+mock_store_rc mock_store_refunds_of_order(mock_store *s, long long order_id, mock_refund *out,
+                                          size_t cap, size_t *count);
+
+/*
+ * Call `fn` for up to `limit` orders (newest first), of merchant `mch_id`
+ * or of every merchant when it is NULL. `fn` returning nonzero stops.
+ * `fn` must not use the store.
+ */
+typedef int (*mock_store_order_fn)(const mock_order *o, void *user);
+mock_store_rc mock_store_orders_each(mock_store *s, const char *mch_id, size_t limit,
+                                     mock_store_order_fn fn, void *user);
+
+/* Rows in orders and refunds. */
+mock_store_rc mock_store_count(mock_store *s, long long *orders, long long *refunds);
+
+/*
+ * The largest value of the last 10 digits of any stored transaction_id or
+ * refund_id (0 when there is none), for mock_ids_continue_after(). Scans
+ * both tables: called once at start.
+ */
+mock_store_rc mock_store_max_id_sequence(mock_store *s, unsigned long long *out);
+
+/*
+ * Forget every order and refund, every merchant not from the config, every
+ * clock offset (meta included).
+ */
+mock_store_rc mock_store_reset_all(mock_store *s);
+
+/* Forget merchant `mch_id`'s orders and refunds and its clock offset. */
+mock_store_rc mock_store_reset_merchant(mock_store *s, const char *mch_id);
+
+/* Set every merchant's clock offset to zero. */
+mock_store_rc mock_store_zero_offsets(mock_store *s);
+
+#endif /* UPAY_MOCK_STORE_H */
