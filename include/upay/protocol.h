@@ -61,6 +61,14 @@ typedef enum upay_gw_code {
     UPAY_GW_NETWORK_ERROR = 30001
 } upay_gw_code;
 
+/*
+ * The gateway's own text for `code`, from the vendor's code table (v3.2.1
+ * parameters.md): "成功" for 10000, "签名错误" for 20002 ... UTF-8, static.
+ * NULL for a code not in the table. A `msg` of a real gateway is this text
+ * (or "SUCCESS" on success, as every example shows).
+ */
+UPAY_API const char *upay_gw_code_text(int code);
+
 /* Largest amount accepted, in fen (10^12 fen = 10 billion yuan). */
 #define UPAY_AMOUNT_MAX 1000000000000LL
 

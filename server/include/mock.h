@@ -30,6 +30,11 @@ typedef struct mock_options {
     int quiet;                 /* nonzero: log nothing to stderr */
     int frozen_clock;          /* nonzero: real time stops at start; clocks move only through
                                   POST /mock/clock, so time-boundary tests are exact */
+    const char *dialect;       /* "seed" (NULL: the default, the 2018 pages plus
+                                  docs/protocol.md) or "live" (the vendor's v3.2.1
+                                  documents); docs/mock.md "Dialects" */
+    const char *min_version;   /* non-NULL: a request whose `version` is older is
+                                  answered state=VER (overrides the config file's) */
     const char *proxy_url;     /* non-NULL: the recording proxy: every gateway request is
                                   forwarded to this gateway and both sides journaled */
 } mock_options;

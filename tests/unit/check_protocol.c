@@ -189,6 +189,36 @@ START_TEST(test_time_misc)
 }
 END_TEST
 
+/* The vendor's code table (v3.2.1 parameters.md), typed as it is written there. */
+static const struct {
+    int code;
+    const char *text;
+} gw_codes[] = {
+    {10000, "成功"}, {10001, "支付中"}, {10002, "转入退款"}, {10003, "未支付"},
+    {10004, "已关闭"}, {10005, "已撤销"}, {10006, "支付错误"}, {20002, "签名错误"},
+    {20003, "响应结果签名错误"}, {20004, "参数错误"}, {20005, "商户错误"},
+    {20006, "系统错误"}, {20007, "订单不存在"}, {20008, "退款错误"},
+    {20009, "交易查询错误"}, {20010, "退款查询错误"}, {20011, "交易撤销错误"},
+    {20012, "代理商错误"}, {20013, "商户交易配置错误"}, {30001, "网络异常"},
+};
+
+START_TEST(test_gw_code_text)
+{
+    const char *text = upay_gw_code_text(gw_codes[_i].code);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_str_eq(text, gw_codes[_i].text);
+}
+END_TEST
+
+START_TEST(test_gw_code_text_unknown)
+{
+    ck_assert_ptr_null(upay_gw_code_text(0));
+    ck_assert_ptr_null(upay_gw_code_text(10007));
+    ck_assert_ptr_null(upay_gw_code_text(20001));
+    ck_assert_ptr_null(upay_gw_code_text(-1));
+}
+END_TEST
+
 Suite *make_protocol_suite(void)
 {
     Suite *s = suite_create("protocol");
@@ -204,6 +234,10 @@ Suite *make_protocol_suite(void)
     tcase_add_loop_test(tc, test_time_format_parse, 0, (int)(sizeof times / sizeof times[0]));
     tcase_add_loop_test(tc, test_time_parse_bad, 0, (int)(sizeof bad_times / sizeof bad_times[0]));
     tcase_add_test(tc, test_time_misc);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("code_text");
+    tcase_add_loop_test(tc, test_gw_code_text, 0, (int)(sizeof gw_codes / sizeof gw_codes[0]));
+    tcase_add_test(tc, test_gw_code_text_unknown);
     suite_add_tcase(s, tc);
     return s;
 }
