@@ -89,24 +89,43 @@ static upay_code verify_answer(upay_client *c, upay_sign_type type, const upay_p
 }
 
 /*
- * The two answers the protocol sends unsigned (docs/protocol.md R-CHECK-01,
- * R-CHECK-02, R-CLIENT-06): state=FAIL with code 20004 (unreadable body) or
- * 20012 (unknown agent), no `sign`, and nothing but state, code and msg. Any
- * other field makes it an ordinary answer that must be signed.
+ * Whether an answer that failed verification may still be believed: only
+ * when what it says is "no money moved" (issue 11). The live gateway signs
+ * only business successes (v3.2.1 api/micropay.md: 仅业务正确时返回签名), so
+ * its refusals (state=FAIL, any code), its VER and its business failures
+ * (state=SUCCESS, trade_state=FAIL) come unsigned. An answer that says
+ * anything else (paid, paying, refunded, settling, a refund_list) is never
+ * believed unsigned.
  */
-static int is_unsigned_refusal(const upay_params *p)
+static int says_nothing_moved(const upay_params *p)
 {
     const char *state = upay_params_get(p, "state");
-    const char *code = upay_params_get(p, "code");
-    if (upay_params_get(p, "sign") || !state || !code || strcmp(state, "FAIL") != 0 ||
-        (strcmp(code, "20004") != 0 && strcmp(code, "20012") != 0))
+    const char *ts = upay_params_get(p, "trade_state");
+    const char *list = upay_params_get(p, "refund_list");
+    if (!state || (list && *list))
         return 0;
-    for (size_t i = 0; i < upay_params_count(p); i++) {
-        const char *name = upay_params_name_at(p, i);
-        if (strcmp(name, "state") != 0 && strcmp(name, "code") != 0 && strcmp(name, "msg") != 0)
-            return 0;
-    }
-    return 1;
+    int ts_fail = ts && strcmp(ts, "FAIL") == 0;
+    if (strcmp(state, "FAIL") == 0 || strcmp(state, "VER") == 0)
+        return !ts || !*ts || ts_fail;
+    return strcmp(state, "SUCCESS") == 0 && ts_fail;
+}
+
+/* The refusal of a state=FAIL or VER answer, signed or not. */
+static upay_code refused(const upay_result *r, upay_error *err)
+{
+    char msg[UPAY__QUOTE_SIZE], code[UPAY__QUOTE_SIZE];
+    upay__error_quote(msg, r->msg, strlen(r->msg));
+    upay__error_quote(code, r->code, strlen(r->code));
+    const char *how = r->verified ? "" : " (answer without a valid sign, believed: it says nothing happened)";
+    if (strcmp(r->state, "VER") == 0)
+        return upay__error_set(err, UPAY_E_VERSION, 0,
+                               "the gateway finds the client version too low%s: state=VER "
+                               "code=%s msg=%s",
+                               how, code, msg);
+    return upay__error_set(err, UPAY_E_GATEWAY_REFUSED, 0,
+                           "the gateway refused the request, nothing happened%s: state=%s "
+                           "code=%s msg=%s",
+                           how, r->state, code, msg);
 }
 
 /*
@@ -147,34 +166,36 @@ static upay_code read_answer(upay_client *c, upay_result *r, upay__exchange *ex,
     upay_sign_type type = UPAY_SIGN_MD5;
     if (upay_sign_type_parse(upay_params_get(r->request, "sign_type"), &type) != UPAY_OK)
         type = UPAY_SIGN_MD5;
-    if (is_unsigned_refusal(p)) {
-        /* R-CHECK-01/02: the gateway could not read the body or does not know
-         * the agent, so it cannot sign; nothing was processed. */
-        upay__result_fill(r, p);
-        return upay__error_set(err, UPAY_E_GATEWAY_REFUSED, 0,
-                               "the gateway refused the request unsigned: state=FAIL code=%s "
-                               "(it could not read the request or does not know the agent)",
-                               r->code);
-    }
-    rc = verify_answer(c, type, p, err);
-    if (rc != UPAY_OK)
+    upay_error verr = {0};
+    rc = verify_answer(c, type, p, &verr);
+    if (rc == UPAY_E_NO_ANSWER || (rc != UPAY_OK && !says_nothing_moved(p))) {
+        if (err)
+            *err = verr;
         return rc;
-    r->verified = 1;
-    upay__result_fill(r, p);
-
-    if (strcmp(r->state, "FAIL") == 0 || strcmp(r->state, "VER") == 0) {
-        char msg[UPAY__QUOTE_SIZE], code[UPAY__QUOTE_SIZE];
-        upay__error_quote(msg, r->msg, strlen(r->msg));
-        upay__error_quote(code, r->code, strlen(r->code));
-        return upay__error_set(err, UPAY_E_GATEWAY_REFUSED, 0,
-                               "the gateway refused the request: state=%s code=%s msg=%s",
-                               r->state, code, msg);
     }
+    r->verified = rc == UPAY_OK;
+    if (upay__result_fill(r, p) != UPAY_OK)
+        return upay__error_set(err, UPAY_E_NO_ANSWER, 0,
+                               "out of memory reading the answer (outcome unknown)");
+
+    if (strcmp(r->state, "FAIL") == 0 || strcmp(r->state, "VER") == 0)
+        return refused(r, err);
     if (strcmp(r->state, "SUCCESS") != 0) {
         char state[UPAY__QUOTE_SIZE];
         upay__error_quote(state, r->state, strlen(r->state));
         return upay__error_set(err, UPAY_E_BAD_RESPONSE, 0,
                                "the answer has an unknown state \"%s\"", state);
+    }
+    if (!r->verified) {
+        /* state=SUCCESS, trade_state=FAIL, unsigned: believed as "nothing moved",
+         * but a pay's may hide a payment: the caller confirms (the flows do). */
+        char msg[UPAY__QUOTE_SIZE], code[UPAY__QUOTE_SIZE];
+        upay__error_quote(msg, r->msg, strlen(r->msg));
+        upay__error_quote(code, r->code, strlen(r->code));
+        return upay__error_set(err, UPAY_E_UNVERIFIED_FAIL, 0,
+                               "an answer without a valid sign says the business failed "
+                               "(code=%s msg=%s): %s",
+                               code, msg, verr.message);
     }
     if (*r->refund_list) {
         upay_refund_entry *items = NULL;

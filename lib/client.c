@@ -25,6 +25,7 @@ int upay_code_is_uncertain(upay_code code)
     case UPAY_E_BAD_RESPONSE:
     case UPAY_E_RESPONSE_SIGN:
     case UPAY_E_FLOW_DEADLINE:
+    case UPAY_E_UNVERIFIED_FAIL:
         return 1;
     default:
         return 0;

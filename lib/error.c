@@ -46,6 +46,8 @@ UPAY_API const char *upay_strerror(upay_code code)
     case UPAY_E_GATEWAY_REFUSED: return "gateway refused the request";
     case UPAY_E_TLS: return "TLS setup or certificate verification failed";
     case UPAY_E_FLOW_DEADLINE: return "flow deadline reached with the outcome unknown";
+    case UPAY_E_VERSION: return "client version too low for the gateway";
+    case UPAY_E_UNVERIFIED_FAIL: return "unsigned gateway answer says the business failed";
     }
     return "unknown error code";
 }

@@ -72,7 +72,13 @@ static cancel_end cancel_order(upay__flow *f, order *o, const upay_result **last
                                     "cancel refused (code %s): handle by hand", r->code);
             return CANCEL_REFUSED;
         }
-        if (rc == UPAY_E_GATEWAY_REFUSED) {
+        if (rc == UPAY_E_UNVERIFIED_FAIL && r->gw_code == UPAY_GW_NO_ORDER) {
+            *last = upay__flow_call(f, "cancel", ++o->cancels, at, rc, r,
+                                    "no such order (unsigned answer): nothing to cancel");
+            return CANCEL_DONE;
+        }
+        if (rc == UPAY_E_GATEWAY_REFUSED || rc == UPAY_E_VERSION
+            || rc == UPAY_E_UNVERIFIED_FAIL) {
             *last = upay__flow_call(f, "cancel", ++o->cancels, at, rc, r,
                                     "cancel refused by the gateway (code %s): handle by hand",
                                     r ? r->code : "");
@@ -112,16 +118,25 @@ static upay_code end_by_cancel(upay__flow *f, order *o, upay_flow_report **out, 
     return upay__flow_end(f, UPAY_FLOW_UNKNOWN, last, UPAY_E_FLOW_DEADLINE, out);
 }
 
-/* Query until a final answer or the deadline. */
-static upay_code poll(upay__flow *f, order *o, upay_flow_report **out, upay_error *err)
+/*
+ * Query until a final answer or the deadline. `confirm`: the first query
+ * goes out at once, to confirm an unsigned "not paid" answer to the pay.
+ */
+static upay_code poll(upay__flow *f, order *o, int confirm, upay_flow_report **out,
+                      upay_error *err)
 {
     upay_orderquery_request req = {
         .paytype = o->paytype,
         .mch_id = o->req->mch_id,
         .out_trade_no = o->out_trade_no,
     };
-    while (upay__flow_now(f) + f->opts.poll_interval <= f->opts.deadline) {
-        upay__flow_sleep(f, f->opts.poll_interval, "wait before querying the order");
+    for (;;) {
+        if (!confirm) {
+            if (upay__flow_now(f) + f->opts.poll_interval > f->opts.deadline)
+                break;
+            upay__flow_sleep(f, f->opts.poll_interval, "wait before querying the order");
+        }
+        confirm = 0;
         double at = upay__flow_now(f);
         upay_result *r = NULL;
         upay_error e = {0};
@@ -138,10 +153,20 @@ static upay_code poll(upay__flow *f, order *o, upay_flow_report **out, upay_erro
                 "not paid (code %s): close the order with a cancel", r->code);
             return end_not_paid(f, o, k, out);
         }
-        if (rc == UPAY_E_GATEWAY_REFUSED || rc == UPAY_E_INVALID_ARG || rc == UPAY_E_NOMEM) {
+        if (rc == UPAY_E_UNVERIFIED_FAIL) {
+            /* A paid order answers signed: an unsigned "not paid" is believed. */
+            const upay_result *k = upay__flow_call(
+                f, "orderquery", ++o->queries, at, rc, r,
+                "not paid (code %s, unsigned: a paid order answers signed): close the order "
+                "with a cancel",
+                r->code);
+            return end_not_paid(f, o, k, out);
+        }
+        if (rc == UPAY_E_GATEWAY_REFUSED || rc == UPAY_E_VERSION || rc == UPAY_E_INVALID_ARG
+            || rc == UPAY_E_NOMEM) {
             upay__flow_call(f, "orderquery", ++o->queries, at, rc, r,
                             "query refused (%s): stop querying and cancel",
-                            rc == UPAY_E_GATEWAY_REFUSED && r ? r->code : e.message);
+                            r && *r->code ? r->code : e.message);
             return end_by_cancel(f, o, out, err);
         }
         upay__flow_call(f, "orderquery", ++o->queries, at, rc, r, "still unknown (%s): query again",
@@ -200,11 +225,27 @@ upay_code upay_barcode_pay(upay_client *client, const upay_pay_request *req,
             return end_not_paid(&f, &o, k, out);
         return upay__flow_end(&f, UPAY_FLOW_NOT_PAID, k, UPAY_OK, out);
     }
-    if (rc == UPAY_E_TRANSPORT || rc == UPAY_E_TLS || rc == UPAY_E_GATEWAY_REFUSED) {
+    if (rc == UPAY_E_TRANSPORT || rc == UPAY_E_TLS || rc == UPAY_E_GATEWAY_REFUSED
+        || rc == UPAY_E_VERSION) {
         const upay_result *k = upay__flow_call(&f, "pay", 1, at, rc, r,
                                                "not processed: nothing charged (%s)", e.message);
         upay__error_set(err, rc, 0, "%s", e.message);
         return upay__flow_end(&f, UPAY_FLOW_NOT_PAID, k, rc, out);
+    }
+    if (rc == UPAY_E_UNVERIFIED_FAIL && o.paytype == UPAY_PAYTYPE_UNKNOWN) {
+        const upay_result *k = upay__flow_call(
+            &f, "pay", 1, at, rc, r,
+            "payment failed (code %s, unsigned): believed, the wallet of auth_code is unknown "
+            "so it cannot be confirmed",
+            r->code);
+        return upay__flow_end(&f, UPAY_FLOW_NOT_PAID, k, UPAY_OK, out);
+    }
+    if (rc == UPAY_E_UNVERIFIED_FAIL) {
+        upay__flow_call(&f, "pay", 1, at, rc, r,
+                        "payment failed (code %s) says an unsigned answer: confirm with one "
+                        "orderquery (a paid order answers signed)",
+                        r->code);
+        return poll(&f, &o, 1, out, err);
     }
     /* NEED_QUERY (paying, system fault) or no trustworthy answer: find out. */
     if (o.paytype == UPAY_PAYTYPE_UNKNOWN) {
@@ -218,5 +259,5 @@ upay_code upay_barcode_pay(upay_client *client, const upay_pay_request *req,
     }
     upay__flow_call(&f, "pay", 1, at, rc, r, "outcome not final (%s): query the order",
                     rc == UPAY_OK ? upay_outcome_name(r->outcome) : upay_strerror(rc));
-    return poll(&f, &o, out, err);
+    return poll(&f, &o, 0, out, err);
 }

@@ -38,8 +38,11 @@ static int status_of_refund_answer(const upay_result *r)
     }
 }
 
-/* Ask refundquery for the refund after the retries ran out. */
-static upay_code settle_by_query(upay__flow *f, const upay_refund_request *req,
+/*
+ * Ask refundquery for the refund: after the retries ran out (`wait`: first
+ * sleep retry_interval), or at once to confirm an unsigned "refund failed".
+ */
+static upay_code settle_by_query(upay__flow *f, const upay_refund_request *req, int wait,
                                  upay_flow_report **out, upay_error *err)
 {
     upay_refundquery_request q = {
@@ -47,7 +50,9 @@ static upay_code settle_by_query(upay__flow *f, const upay_refund_request *req,
         .mch_id = req->mch_id,
         .out_refund_no = req->out_refund_no,
     };
-    upay__flow_sleep(f, f->opts.retry_interval, "wait before asking for the refund's status");
+    if (wait)
+        upay__flow_sleep(f, f->opts.retry_interval,
+                         "wait before asking for the refund's status");
     double at = upay__flow_now(f);
     upay_result *r = NULL;
     upay_error e = {0};
@@ -74,6 +79,15 @@ static upay_code settle_by_query(upay__flow *f, const upay_refund_request *req,
     if (rc == UPAY_OK && r->outcome == UPAY_OUTCOME_FAIL && r->gw_code == UPAY_GW_NO_ORDER) {
         const upay_result *k = upay__flow_call(f, "refundquery", 1, at, rc, r,
                                                "no such refund: nothing was refunded");
+        return upay__flow_end(f, UPAY_FLOW_NOT_REFUNDED, k, UPAY_OK, out);
+    }
+    if (rc == UPAY_E_UNVERIFIED_FAIL) {
+        /* A refund that exists answers signed: an unsigned "none" is believed. */
+        const upay_result *k = upay__flow_call(
+            f, "refundquery", 1, at, rc, r,
+            "no such refund (code %s, unsigned: a refund that exists answers signed): nothing "
+            "was refunded",
+            r->code);
         return upay__flow_end(f, UPAY_FLOW_NOT_REFUNDED, k, UPAY_OK, out);
     }
     upay__flow_call(f, "refundquery", 1, at, rc, r, "the refund's status is still unknown (%s)",
@@ -128,7 +142,16 @@ upay_code upay_refund_with_retry(upay_client *client, const upay_refund_request 
                                                    upay_refund_status_name((upay_refund_status)st));
             return end_with_status(&f, (upay_refund_status)st, k, UPAY_OK, out);
         }
-        if (rc == UPAY_E_GATEWAY_REFUSED && !maybe_processed) {
+        if (rc == UPAY_E_UNVERIFIED_FAIL) {
+            /* Unsigned "refund failed": it may hide a refund, so one refundquery confirms. */
+            upay__flow_call(&f, "refund", i + 1, at, rc, r,
+                            "refund failed (code %s) says an unsigned answer: confirm with one "
+                            "refundquery",
+                            r->code);
+            return settle_by_query(&f, req, 0, out, err);
+        }
+        int refused = rc == UPAY_E_GATEWAY_REFUSED || rc == UPAY_E_VERSION;
+        if (refused && !maybe_processed) {
             const upay_result *k = upay__flow_call(&f, "refund", i + 1, at, rc, r,
                                                    "refused by the gateway: nothing refunded");
             upay__error_set(err, rc, 0, "%s", e.message);
@@ -136,11 +159,11 @@ upay_code upay_refund_with_retry(upay_client *client, const upay_refund_request 
             f.report->refund_status = UPAY_REFUND_FAIL;
             return upay__flow_end(&f, UPAY_FLOW_NOT_REFUNDED, k, rc, out);
         }
-        if (rc == UPAY_E_GATEWAY_REFUSED || rc == UPAY_E_INVALID_ARG || rc == UPAY_E_NOMEM) {
+        if (refused || rc == UPAY_E_INVALID_ARG || rc == UPAY_E_NOMEM) {
             /* An earlier attempt may have gone through: only a query can tell. */
             upay__flow_call(&f, "refund", i + 1, at, rc, r,
                             "retry refused (%s): ask for the refund's status", e.message);
-            return settle_by_query(&f, req, out, err);
+            return settle_by_query(&f, req, 1, out, err);
         }
         if (rc != UPAY_E_TRANSPORT && rc != UPAY_E_TLS)
             maybe_processed = 1;
@@ -154,5 +177,5 @@ upay_code upay_refund_with_retry(upay_client *client, const upay_refund_request 
                         req->out_refund_no);
         return upay__flow_end(&f, UPAY_FLOW_NOT_REFUNDED, NULL, last, out);
     }
-    return settle_by_query(&f, req, out, err);
+    return settle_by_query(&f, req, 1, out, err);
 }

@@ -3,13 +3,24 @@
  * call per gateway method (pay, orderquery, refund, refundquery, cancel), a
  * generic call for any parameter set, and the result of a call.
  *
- * Every answer is verified with the agent key before anything in it is
- * trusted. The return code of a call says which of these happened:
+ * Every answer is verified with the key before anything in it is trusted.
+ * An answer that fails verification (no `sign`, or a wrong one) is believed
+ * only when it says no money moved: the live gateway signs only business
+ * successes, so its refusals come unsigned. The return code of a call says
+ * which of these happened:
  *
  *   UPAY_OK                 a verified answer with state=SUCCESS arrived; the
  *                           business outcome is in (*out)->outcome
- *   UPAY_E_GATEWAY_REFUSED  a verified answer with state=FAIL or VER: the
+ *   UPAY_E_GATEWAY_REFUSED  an answer with state=FAIL, signed or not: the
  *                           gateway refused before processing (nothing happened)
+ *   UPAY_E_VERSION          an answer with state=VER, signed or not: the
+ *                           gateway finds the client's `version` too low
+ *                           (nothing happened)
+ *   UPAY_E_UNVERIFIED_FAIL  an answer without a valid sign says state=SUCCESS,
+ *                           trade_state=FAIL (a business failure): nothing moved
+ *                           if it is true. A pay's may hide a payment: confirm
+ *                           with one orderquery (a paid order answers signed);
+ *                           upay_barcode_pay() does
  *   UPAY_E_TRANSPORT        the request was not sent (DNS, connect, bad URL):
  *                           nothing happened
  *   UPAY_E_TLS              the TLS handshake failed before the request was
@@ -20,8 +31,9 @@
  *                           treated as "money may have moved"
  *   UPAY_E_BAD_RESPONSE     the answer is not a JSON object of strings (or its
  *                           state or refund_list is malformed): money may have moved
- *   UPAY_E_RESPONSE_SIGN    the answer's sign is missing or wrong (what the
- *                           protocol calls 20003): money may have moved
+ *   UPAY_E_RESPONSE_SIGN    the answer's sign is missing or wrong and it does not
+ *                           say that nothing moved (what the protocol calls
+ *                           20003): money may have moved
  *   UPAY_E_INVALID_ARG      bad arguments (NULL, missing required field,
  *                           client not configured): nothing was sent
  *   UPAY_E_NOMEM            out of memory before sending: nothing was sent
@@ -72,8 +84,8 @@ UPAY_API void upay_global_cleanup(void);
  * 1 when `code` means the request may have reached the gateway and been
  * processed, but no trustworthy answer says how (UPAY_E_NO_ANSWER,
  * UPAY_E_HTTP_STATUS, UPAY_E_BAD_RESPONSE, UPAY_E_RESPONSE_SIGN,
- * UPAY_E_FLOW_DEADLINE): query (pay) or retry with the same number (refund)
- * before treating it as failed. 0 for every other code: UPAY_OK (the
+ * UPAY_E_FLOW_DEADLINE, UPAY_E_UNVERIFIED_FAIL): query (pay) or retry with
+ * the same number (refund) before treating it as failed. 0 for every other code: UPAY_OK (the
  * outcome is in the result) and the codes that mean nothing happened.
  */
 UPAY_API int upay_code_is_uncertain(upay_code code);
@@ -299,9 +311,12 @@ UPAY_API const char *upay_outcome_name(upay_outcome outcome);
  * until upay_result_free(); strings are never NULL ("" when absent).
  * Amounts are -1 when absent or not a valid amount.
  *
- * The typed fields (state to refund_count, refunds) are filled only from a
- * verified answer. When verification fails, `params` still holds the
- * unverified parsed answer and `body` the raw text, for diagnosis only.
+ * The typed fields (state to refund_count, refunds) are filled from a
+ * verified answer, and from an unverified one the client believes
+ * (UPAY_E_GATEWAY_REFUSED, UPAY_E_VERSION, UPAY_E_UNVERIFIED_FAIL with
+ * `verified` 0). When an answer is not believed (UPAY_E_RESPONSE_SIGN), they
+ * stay empty; `params` still holds the unverified parsed answer and `body`
+ * the raw text, for diagnosis only.
  */
 typedef struct upay_result {
     upay_outcome outcome;        /* business outcome; NONE unless the call returned UPAY_OK */

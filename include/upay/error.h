@@ -51,9 +51,13 @@ typedef enum upay_code {
     UPAY_E_HTTP_STATUS = 62,      /* the gateway answered with a non-2xx HTTP status */
     UPAY_E_BAD_RESPONSE = 63,     /* the answer is not a JSON object of strings */
     UPAY_E_RESPONSE_SIGN = 64,    /* the answer's signature is missing or wrong (protocol 20003) */
-    UPAY_E_GATEWAY_REFUSED = 65,  /* state=FAIL or VER: the gateway refused before processing */
+    UPAY_E_GATEWAY_REFUSED = 65,  /* state=FAIL: the gateway refused before processing (VER: 68) */
     UPAY_E_TLS = 66,              /* TLS setup or certificate verification failed */
-    UPAY_E_FLOW_DEADLINE = 67     /* a flow gave up at its deadline with the outcome still unknown */
+    UPAY_E_FLOW_DEADLINE = 67,    /* a flow gave up at its deadline with the outcome still unknown */
+    UPAY_E_VERSION = 68,          /* state=VER: the gateway finds the caller's `version` too low;
+                                     nothing happened */
+    UPAY_E_UNVERIFIED_FAIL = 69   /* an unsigned or wrongly signed answer says the business failed
+                                     (trade_state=FAIL): nothing moved if it is true; confirm it */
 } upay_code;
 
 /*

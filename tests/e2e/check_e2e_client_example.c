@@ -68,10 +68,12 @@ START_TEST(upay_pay_wrong_key)
              " --key WRONGKEY --mch-id 777 --auth-code 134567890123450000 --total-fee 1"
              " --body coffee --deadline 0 --cancel-delay 0 --cancel-retries 0",
              UPAY_BIN_DIR, mock_server_url(server));
-    /* Every answer fails verification: outcome unknown, exit 3 (no waits configured). */
-    ck_assert_int_eq(run(cmd, out, sizeof out), 3);
-    ck_assert_msg(strstr(out, "signature") != NULL, "%s", out);
-    ck_assert_msg(strstr(out, "money may have moved") != NULL, "%s", out);
+    /* The mock refuses the request (20002); the client cannot verify the refusal's
+       sign but believes it, as it says nothing happened: not paid, exit 1. */
+    ck_assert_int_eq(run(cmd, out, sizeof out), 1);
+    ck_assert_msg(strstr(out, "pay #1 -> gateway refused the request") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "orderquery") == NULL, "%s", out);
+    ck_assert_msg(strstr(out, "outcome: NOT_PAID") != NULL, "%s", out);
 }
 END_TEST
 

@@ -310,7 +310,7 @@ static const struct {
     {"no trade_state", {.fields = "state=SUCCESS&code=10000"}, UPAY_OK, 1, UPAY_OUTCOME_OTHER},
     {"refused", {.fields = "state=FAIL&code=20002&msg=sign"}, UPAY_E_GATEWAY_REFUSED, 1,
      UPAY_OUTCOME_NONE},
-    {"version", {.fields = "state=VER&code=20004&msg=old"}, UPAY_E_GATEWAY_REFUSED, 1,
+    {"version", {.fields = "state=VER&code=20004&msg=old"}, UPAY_E_VERSION, 1,
      UPAY_OUTCOME_NONE},
     {"unknown state", {.fields = "state=MAYBE&code=10000"}, UPAY_E_BAD_RESPONSE, 1,
      UPAY_OUTCOME_NONE},
@@ -318,15 +318,57 @@ static const struct {
      UPAY_OUTCOME_NONE},
     {"unsigned", {.fields = PAID_FIELDS, .mode = FAKE_UNSIGNED}, UPAY_E_RESPONSE_SIGN, 0,
      UPAY_OUTCOME_NONE},
-    /* R-CLIENT-06: only the two unsigned refusals of the protocol pass unsigned */
+    /* Issue 11: an unverified answer is believed only when it says nothing moved. */
     {"unsigned refusal", {.fields = "state=FAIL&code=20012&msg=agent", .mode = FAKE_UNSIGNED},
      UPAY_E_GATEWAY_REFUSED, 0, UPAY_OUTCOME_NONE},
     {"unsigned bad body", {.fields = "state=FAIL&code=20004&msg=body", .mode = FAKE_UNSIGNED},
      UPAY_E_GATEWAY_REFUSED, 0, UPAY_OUTCOME_NONE},
     {"unsigned 20002", {.fields = "state=FAIL&code=20002&msg=sign", .mode = FAKE_UNSIGNED},
+     UPAY_E_GATEWAY_REFUSED, 0, UPAY_OUTCOME_NONE},
+    {"unsigned live merchant error",
+     {.fields = "state=FAIL&code=20005&msg=%E5%95%86%E6%88%B7%E9%94%99%E8%AF%AF",
+      .mode = FAKE_UNSIGNED},
+     UPAY_E_GATEWAY_REFUSED, 0, UPAY_OUTCOME_NONE},
+    {"unsigned refusal plus fields",
+     {.fields = "state=FAIL&code=20012&msg=agent&mch_id=1&nonce_str=x", .mode = FAKE_UNSIGNED},
+     UPAY_E_GATEWAY_REFUSED, 0, UPAY_OUTCOME_NONE},
+    {"unsigned refusal with trade_state FAIL",
+     {.fields = "state=FAIL&code=20004&trade_state=FAIL", .mode = FAKE_UNSIGNED},
+     UPAY_E_GATEWAY_REFUSED, 0, UPAY_OUTCOME_NONE},
+    {"wrongly signed refusal", {.fields = "state=FAIL&code=20002&msg=x", .mode = FAKE_WRONG_KEY},
+     UPAY_E_GATEWAY_REFUSED, 0, UPAY_OUTCOME_NONE},
+    {"tampered refusal", {.fields = "state=FAIL&code=20005&msg=x", .mode = FAKE_TAMPERED},
+     UPAY_E_GATEWAY_REFUSED, 0, UPAY_OUTCOME_NONE},
+    {"unsigned version", {.fields = "state=VER&code=20004", .mode = FAKE_UNSIGNED},
+     UPAY_E_VERSION, 0, UPAY_OUTCOME_NONE},
+    {"unsigned version, no code", {.fields = "state=VER&msg=old", .mode = FAKE_UNSIGNED},
+     UPAY_E_VERSION, 0, UPAY_OUTCOME_NONE},
+    {"unsigned wallet refusal",
+     {.fields = "state=SUCCESS&code=10006&trade_state=FAIL&msg=no", .mode = FAKE_UNSIGNED},
+     UPAY_E_UNVERIFIED_FAIL, 0, UPAY_OUTCOME_NONE},
+    {"wrongly signed wallet refusal",
+     {.fields = "state=SUCCESS&code=10006&trade_state=FAIL", .mode = FAKE_WRONG_KEY},
+     UPAY_E_UNVERIFIED_FAIL, 0, UPAY_OUTCOME_NONE},
+    /* ... and never when it says money moved, or might have. */
+    {"unsigned FAIL claiming success",
+     {.fields = "state=FAIL&code=20004&trade_state=SUCCESS", .mode = FAKE_UNSIGNED},
      UPAY_E_RESPONSE_SIGN, 0, UPAY_OUTCOME_NONE},
-    {"unsigned refusal plus field",
-     {.fields = "state=FAIL&code=20012&msg=agent&mch_id=1", .mode = FAKE_UNSIGNED},
+    {"unsigned paying",
+     {.fields = "state=SUCCESS&code=10001&trade_state=NEED_QUERY", .mode = FAKE_UNSIGNED},
+     UPAY_E_RESPONSE_SIGN, 0, UPAY_OUTCOME_NONE},
+    {"unsigned processing",
+     {.fields = "state=SUCCESS&code=10000&trade_state=PROCESSING", .mode = FAKE_UNSIGNED},
+     UPAY_E_RESPONSE_SIGN, 0, UPAY_OUTCOME_NONE},
+    {"unsigned success without trade_state", {.fields = "state=SUCCESS&code=10000",
+                                              .mode = FAKE_UNSIGNED},
+     UPAY_E_RESPONSE_SIGN, 0, UPAY_OUTCOME_NONE},
+    {"unsigned FAIL with a refund_list",
+     {.fields = "state=SUCCESS&code=10000&trade_state=FAIL&refund_list=%5B%5D",
+      .mode = FAKE_UNSIGNED},
+     UPAY_E_RESPONSE_SIGN, 0, UPAY_OUTCOME_NONE},
+    {"unsigned unknown state", {.fields = "state=MAYBE&code=20004", .mode = FAKE_UNSIGNED},
+     UPAY_E_RESPONSE_SIGN, 0, UPAY_OUTCOME_NONE},
+    {"no state", {.fields = "code=20004&msg=x", .mode = FAKE_UNSIGNED},
      UPAY_E_RESPONSE_SIGN, 0, UPAY_OUTCOME_NONE},
     {"wrong key", {.fields = PAID_FIELDS, .mode = FAKE_WRONG_KEY}, UPAY_E_RESPONSE_SIGN, 0,
      UPAY_OUTCOME_NONE},
@@ -370,16 +412,19 @@ START_TEST(answer_classified)
         ck_assert_str_eq(r->state, "");
         ck_assert_str_eq(r->transaction_id, "");
         ck_assert_ptr_nonnull(r->params);
-        ck_assert_ptr_nonnull(upay_params_get(r->params, "state"));
+        ck_assert_ptr_nonnull(upay_params_get(r->params, "code"));
         ck_assert_uint_gt(r->body_len, 0);
         ck_assert_ptr_nonnull(strstr(e.message, "20003"));
         ck_assert_ptr_nonnull(strstr(e.message, "unverified: state="));
         ck_assert_ptr_null(strstr(r->response_sign_string, FAKE_KEY));
     }
-    if (rc == UPAY_E_GATEWAY_REFUSED) {
-        ck_assert_str_ne(r->code, "");
-        ck_assert_int_gt(r->gw_code, 0);
+    if (rc == UPAY_E_GATEWAY_REFUSED || rc == UPAY_E_VERSION || rc == UPAY_E_UNVERIFIED_FAIL) {
+        /* Believed: the typed fields say what the answer said. */
+        ck_assert_str_eq(r->state, upay_params_get(r->params, "state"));
         ck_assert_ptr_nonnull(strstr(e.message, r->code));
+        ck_assert_int_eq(upay_code_is_uncertain(rc), rc == UPAY_E_UNVERIFIED_FAIL);
+        if (*r->code)
+            ck_assert_int_gt(r->gw_code, 0);
     }
     if (rc == UPAY_E_HTTP_STATUS)
         ck_assert_int_eq(r->http_status, answer_cases[_i].answer.status);

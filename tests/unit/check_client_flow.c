@@ -20,6 +20,9 @@
 #define A_NOT_PAID "state=SUCCESS&code=10003&trade_state=FAIL"
 #define A_NO_ORDER "state=SUCCESS&code=20007&trade_state=FAIL"
 #define A_REFUSED "state=FAIL&code=20004&msg=bad"
+/* 商户错误, as the live gateway writes it (unsigned there) */
+#define A_MCH_REFUSED "state=FAIL&code=20005&msg=%E5%95%86%E6%88%B7%E9%94%99%E8%AF%AF"
+#define A_VER "state=VER&code=20004"
 #define A_CANCELLED "state=SUCCESS&code=10000&trade_state=SUCCESS"
 #define A_TOO_OLD "state=SUCCESS&code=20011&trade_state=FAIL"
 #define A_REFUNDED "state=SUCCESS&code=10000&trade_state=SUCCESS&out_refund_no=TK-1"
@@ -33,6 +36,8 @@
 
 #define S(f) {.a = {.fields = f}, .times = 1}
 #define SN(f, n) {.a = {.fields = f}, .times = n}
+#define U(f) {.a = {.fields = f, .mode = FAKE_UNSIGNED}, .times = 1}
+#define W(f) {.a = {.fields = f, .mode = FAKE_WRONG_KEY}, .times = 1}
 #define N(c) {.a = {.transport = c}, .times = 1}
 #define NN(c, n) {.a = {.transport = c}, .times = n}
 
@@ -96,6 +101,37 @@ static const flow_case cases[] = {
      UPAY_OK, UPAY_FLOW_CANCELLED, -1, 1, 1, 1, 0, 0, 15},
     {"unknown wallet", 0, "999", {S(A_PAYING)},
      UPAY_E_FLOW_DEADLINE, UPAY_FLOW_UNKNOWN, -1, 1, 0, 0, 0, 0, 0},
+    /* Issue 11: unsigned answers are believed only when they say nothing moved. */
+    {"pay refused unsigned", 0, NULL, {U(A_MCH_REFUSED)},
+     UPAY_E_GATEWAY_REFUSED, UPAY_FLOW_NOT_PAID, -1, 1, 0, 0, 0, 0, 0},
+    {"pay refused unsigned, other code", 0, NULL, {U("state=FAIL&code=20013")},
+     UPAY_E_GATEWAY_REFUSED, UPAY_FLOW_NOT_PAID, -1, 1, 0, 0, 0, 0, 0},
+    {"pay refusal wrongly signed", 0, NULL, {W(A_REFUSED)},
+     UPAY_E_GATEWAY_REFUSED, UPAY_FLOW_NOT_PAID, -1, 1, 0, 0, 0, 0, 0},
+    {"pay version too low", 0, NULL, {S(A_VER)},
+     UPAY_E_VERSION, UPAY_FLOW_NOT_PAID, -1, 1, 0, 0, 0, 0, 0},
+    {"pay version too low unsigned", 0, NULL, {U(A_VER)},
+     UPAY_E_VERSION, UPAY_FLOW_NOT_PAID, -1, 1, 0, 0, 0, 0, 0},
+    {"unsigned decline confirmed by one query", 0, NULL,
+     {U(A_DECLINED), U(A_NOT_PAID), S(A_CANCELLED)},
+     UPAY_OK, UPAY_FLOW_NOT_PAID, -1, 1, 1, 1, 0, 0, 15},
+    {"unsigned decline hid a payment", 0, NULL, {U(A_DECLINED), S(A_PAID)},
+     UPAY_OK, UPAY_FLOW_PAID, -1, 1, 1, 0, 0, 0, 0},
+    {"unsigned decline, query unanswered", 0, NULL,
+     {U(A_DECLINED), N(UPAY_E_NO_ANSWER), S(A_PAID)},
+     UPAY_OK, UPAY_FLOW_PAID, -1, 1, 2, 0, 0, 0, 5},
+    {"unsigned decline, no such order", 0, NULL, {U(A_DECLINED), U(A_NO_ORDER), U(A_NO_ORDER)},
+     UPAY_OK, UPAY_FLOW_NOT_PAID, -1, 1, 1, 1, 0, 0, 15},
+    {"unsigned decline, unknown wallet", 0, "999", {U(A_DECLINED)},
+     UPAY_OK, UPAY_FLOW_NOT_PAID, -1, 1, 0, 0, 0, 0, 0},
+    {"unsigned paid is not believed", 0, NULL, {U(A_PAID), S(A_PAID)},
+     UPAY_OK, UPAY_FLOW_PAID, -1, 1, 1, 0, 0, 0, 5},
+    {"paying then unsigned not paid", 0, NULL, {S(A_PAYING), U(A_NOT_PAID), S(A_CANCELLED)},
+     UPAY_OK, UPAY_FLOW_NOT_PAID, -1, 1, 1, 1, 0, 0, 15},
+    {"unsigned cancel refusal", 0, NULL, {S(A_PAYING), SN(A_PAYING, 12), U(A_TOO_OLD)},
+     UPAY_E_FLOW_DEADLINE, UPAY_FLOW_UNKNOWN, -1, 1, 12, 1, 0, 0, 60},
+    {"query version too low: cancel", 0, NULL, {S(A_PAYING), U(A_VER), S(A_CANCELLED)},
+     UPAY_OK, UPAY_FLOW_CANCELLED, -1, 1, 1, 1, 0, 0, 15},
 
     {"refunded", 1, NULL, {S(A_REFUNDED)},
      UPAY_OK, UPAY_FLOW_REFUNDED, UPAY_REFUND_SUCCESS, 0, 0, 0, 1, 0, 0},
@@ -118,6 +154,16 @@ static const flow_case cases[] = {
     {"no answer then refused: query", 1, NULL,
      {N(UPAY_E_NO_ANSWER), S(A_REFUSED), S(LIST("SUCCESS"))},
      UPAY_OK, UPAY_FLOW_REFUNDED, UPAY_REFUND_SUCCESS, 0, 0, 0, 2, 1, 10},
+    {"refund refused unsigned", 1, NULL, {U(A_MCH_REFUSED)},
+     UPAY_E_GATEWAY_REFUSED, UPAY_FLOW_NOT_REFUNDED, UPAY_REFUND_FAIL, 0, 0, 0, 1, 0, 0},
+    {"refund version too low", 1, NULL, {U(A_VER)},
+     UPAY_E_VERSION, UPAY_FLOW_NOT_REFUNDED, UPAY_REFUND_FAIL, 0, 0, 0, 1, 0, 0},
+    {"unsigned refund failure confirmed", 1, NULL, {U(A_REFUND_FAIL), U(A_NO_ORDER)},
+     UPAY_OK, UPAY_FLOW_NOT_REFUNDED, -1, 0, 0, 0, 1, 1, 0},
+    {"unsigned refund failure hid a refund", 1, NULL, {U(A_REFUND_FAIL), S(LIST("SUCCESS"))},
+     UPAY_OK, UPAY_FLOW_REFUNDED, UPAY_REFUND_SUCCESS, 0, 0, 0, 1, 1, 0},
+    {"unsigned refund success is not believed", 1, NULL, {U(A_REFUNDED), S(A_REFUNDED)},
+     UPAY_OK, UPAY_FLOW_REFUNDED, UPAY_REFUND_SUCCESS, 0, 0, 0, 2, 0, 5},
     {"refund unknown to the gateway", 1, NULL, {NN(UPAY_E_NO_ANSWER, 4), S(A_NO_ORDER)},
      UPAY_OK, UPAY_FLOW_NOT_REFUNDED, -1, 0, 0, 0, 4, 1, 20},
 };

@@ -20,6 +20,7 @@ static const upay_code all_codes[] = {
     UPAY_E_BAD_AMOUNT,
     UPAY_E_TRANSPORT, UPAY_E_NO_ANSWER, UPAY_E_HTTP_STATUS, UPAY_E_BAD_RESPONSE,
     UPAY_E_RESPONSE_SIGN, UPAY_E_GATEWAY_REFUSED, UPAY_E_TLS, UPAY_E_FLOW_DEADLINE,
+    UPAY_E_VERSION, UPAY_E_UNVERIFIED_FAIL,
 };
 #define N_CODES (sizeof all_codes / sizeof all_codes[0])
 
