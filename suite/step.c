@@ -51,6 +51,8 @@ const char *suite_code_name(upay_code code)
     case UPAY_E_GATEWAY_REFUSED: return "GATEWAY_REFUSED";
     case UPAY_E_TLS: return "TLS";
     case UPAY_E_FLOW_DEADLINE: return "FLOW_DEADLINE";
+    case UPAY_E_VERSION: return "VERSION";
+    case UPAY_E_UNVERIFIED_FAIL: return "UNVERIFIED_FAIL";
     }
     return "UNKNOWN";
 }
