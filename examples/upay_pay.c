@@ -126,9 +126,10 @@ static void show_step(const upay_flow_step *step, void *userdata)
     printf("[%6.1f s] %s #%u -> %s", step->at, step->method, step->attempt,
            upay_strerror(step->code));
     const upay_result *r = step->result;
-    if (r && r->verified)
-        printf(" (state=%s code=%s trade_state=%s msg=%s)", r->state, r->code, r->trade_state,
-               r->msg);
+    /* A verified answer, or an unsigned one the library believes (it says nothing moved). */
+    if (r && (r->verified || *r->state))
+        printf(" (state=%s code=%s trade_state=%s msg=%s%s)", r->state, r->code, r->trade_state,
+               r->msg, r->verified ? "" : ", unsigned");
     printf(": %s\n", step->note);
     if (a->verbose && r) {
         printf("           sent: %s\n", r->request_body);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "mock.h"
+#include "check_e2e_client_raw.h"
 
 #define AGENT "13000000000000001"
 #define KEY "UPAYMOCK000000000000000000000001"
@@ -33,18 +34,6 @@ static void stop_mock(void)
     server = NULL;
 }
 
-/* Run `cmd`, collect its standard output into `out`; returns the exit status. */
-static int run(const char *cmd, char *out, size_t size)
-{
-    FILE *p = popen(cmd, "r");
-    ck_assert_ptr_nonnull(p);
-    size_t len = fread(out, 1, size - 1, p);
-    out[len] = '\0';
-    int status = pclose(p);
-    ck_assert(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
-
 START_TEST(upay_pay_pays)
 {
     char cmd[1024], out[8192];
@@ -53,7 +42,7 @@ START_TEST(upay_pay_pays)
              " --mch-id 777 --auth-code 134567890123450000 --total-fee 250 --body coffee"
              " --out-trade-no EXAMPLE_1",
              UPAY_BIN_DIR, mock_server_url(server));
-    ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+    ck_assert_int_eq(run_program(cmd, out, sizeof out), 0);
     ck_assert_msg(strstr(out, "pay #1 -> success") != NULL, "%s", out);
     ck_assert_msg(strstr(out, "outcome: PAID (order EXAMPLE_1") != NULL, "%s", out);
     ck_assert_msg(strstr(out, "transaction_id: ") != NULL, "%s", out);
@@ -70,7 +59,7 @@ START_TEST(upay_pay_wrong_key)
              UPAY_BIN_DIR, mock_server_url(server));
     /* The mock refuses the request (20002); the client cannot verify the refusal's
        sign but believes it, as it says nothing happened: not paid, exit 1. */
-    ck_assert_int_eq(run(cmd, out, sizeof out), 1);
+    ck_assert_int_eq(run_program(cmd, out, sizeof out), 1);
     ck_assert_msg(strstr(out, "pay #1 -> gateway refused the request") != NULL, "%s", out);
     ck_assert_msg(strstr(out, "orderquery") == NULL, "%s", out);
     ck_assert_msg(strstr(out, "outcome: NOT_PAID") != NULL, "%s", out);
@@ -81,9 +70,9 @@ START_TEST(upay_pay_usage)
 {
     char cmd[512], out[4096];
     snprintf(cmd, sizeof cmd, "'%s/upay-pay' --url http://127.0.0.1:1 2>/dev/null", UPAY_BIN_DIR);
-    ck_assert_int_eq(run(cmd, out, sizeof out), 2);
+    ck_assert_int_eq(run_program(cmd, out, sizeof out), 2);
     snprintf(cmd, sizeof cmd, "'%s/upay-pay' --help", UPAY_BIN_DIR);
-    ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+    ck_assert_int_eq(run_program(cmd, out, sizeof out), 0);
     ck_assert_ptr_nonnull(strstr(out, "--auth-code"));
 }
 END_TEST
@@ -93,7 +82,7 @@ START_TEST(guide_example_pays)
     char cmd[1024], out[8192];
     snprintf(cmd, sizeof cmd, "'%s/barcode_payment' '%s' " AGENT " " KEY " 778 134567890123450000 9",
              UPAY_BIN_DIR, mock_server_url(server));
-    ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+    ck_assert_int_eq(run_program(cmd, out, sizeof out), 0);
     ck_assert_msg(strstr(out, ": PAID") != NULL, "%s", out);
 }
 END_TEST
