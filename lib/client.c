@@ -54,6 +54,14 @@ upay_client *upay_client_new(void)
     if (!c)
         return NULL;
     c->sign_type = UPAY_SIGN_MD5;
+    c->pid = strdup(UPAY_DEFAULT_PID);
+    c->version = strdup(UPAY_DEFAULT_VERSION);
+    if (!c->pid || !c->version) {
+        free(c->pid);
+        free(c->version);
+        free(c);
+        return NULL;
+    }
     c->connect_ms = UPAY_DEFAULT_CONNECT_TIMEOUT_MS;
     c->total_ms = UPAY_DEFAULT_TOTAL_TIMEOUT_MS;
     return c;
@@ -182,14 +190,19 @@ upay_code upay_client_set_sign_type(upay_client *c, upay_sign_type type)
     return UPAY_OK;
 }
 
+/* pid and version are always sent: NULL or "" restores the default. */
 upay_code upay_client_set_pid(upay_client *c, const char *pid)
 {
-    return c ? set_string(&c->pid, pid, 1) : UPAY_E_INVALID_ARG;
+    if (!c)
+        return UPAY_E_INVALID_ARG;
+    return set_string(&c->pid, pid && *pid ? pid : UPAY_DEFAULT_PID, 0);
 }
 
 upay_code upay_client_set_version(upay_client *c, const char *version)
 {
-    return c ? set_string(&c->version, version, 1) : UPAY_E_INVALID_ARG;
+    if (!c)
+        return UPAY_E_INVALID_ARG;
+    return set_string(&c->version, version && *version ? version : UPAY_DEFAULT_VERSION, 0);
 }
 
 upay_code upay_client_set_timeouts(upay_client *c, long connect_ms, long total_ms)

@@ -135,10 +135,17 @@ UPAY_API upay_code upay_client_set_key(upay_client *client, const char *key);
 UPAY_API upay_code upay_client_set_sign_type(upay_client *client, upay_sign_type type);
 
 /*
- * The optional `pid` (caller product name) and `version` (caller version)
- * sent with every request (copied). NULL or "" stops sending it.
- * Returns UPAY_OK, UPAY_E_INVALID_ARG (NULL client) or UPAY_E_NOMEM.
+ * The `pid` (caller product name) and `version` (caller version) sent with
+ * every request (copied). The live gateway requires both (vendor docs
+ * v2.5.0 and later), so they are always sent: by default
+ * UPAY_DEFAULT_PID and UPAY_DEFAULT_VERSION; NULL or "" restores the
+ * default. A gateway that finds `version` too low answers state=VER
+ * (UPAY_E_VERSION).
+ * Returns UPAY_OK, UPAY_E_INVALID_ARG (NULL client) or UPAY_E_NOMEM (the
+ * previous value is kept).
  */
+#define UPAY_DEFAULT_PID "libupay"
+#define UPAY_DEFAULT_VERSION "1.0"
 UPAY_API upay_code upay_client_set_pid(upay_client *client, const char *pid);
 UPAY_API upay_code upay_client_set_version(upay_client *client, const char *version);
 
@@ -211,8 +218,8 @@ UPAY_API upay_code upay_client_set_log(upay_client *client, upay_log_fn fn, void
  * UPAY_E_INVALID_ARG before anything is sent (use upay_call() to send
  * deliberately incomplete requests). `extra` (optional) adds parameters
  * after the typed ones, replacing a typed one of the same name: for fields
- * the gateway adds later. The client adds method, agent_id, pid, version,
- * sign_type and sign. Structs are read during the call only.
+ * the gateway adds later. The client adds method, agent_id (when set), pid,
+ * version, sign_type and sign. Structs are read during the call only.
  */
 
 /* method=pay. Required: mch_id, out_trade_no, body, auth_code, total_fee > 0. */

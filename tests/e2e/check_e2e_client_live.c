@@ -147,6 +147,9 @@ START_TEST(refusal_reported_at_once)
     ck_assert_msg(strcmp(g.methods, "pay") == 0, "%s: requests %s", refusals[_i].name,
                   g.methods);
     ck_assert_msg(took < 1.0, "%s: took %.2f s", refusals[_i].name, took);
+    /* The live gateway requires pid and version: always sent. */
+    ck_assert_msg(strstr(g.first, "pid=upay-pay") != NULL, "%s", g.first);
+    ck_assert_msg(strstr(g.first, "version=" UPAY_DEFAULT_VERSION) != NULL, "%s", g.first);
 }
 END_TEST
 

@@ -45,6 +45,8 @@ START_TEST(setters_validate)
     ck_assert_int_eq(upay_client_set_tls(c, "ca.pem", "cert.pem", "key.pem"), UPAY_OK);
     ck_assert_int_eq(upay_client_set_insecure(c, 1), UPAY_OK);
     ck_assert_int_eq(upay_client_set_pid(c, NULL), UPAY_OK);
+    ck_assert_int_eq(upay_client_set_pid(NULL, "x"), UPAY_E_INVALID_ARG);
+    ck_assert_int_eq(upay_client_set_version(NULL, "x"), UPAY_E_INVALID_ARG);
     ck_assert_int_eq(upay_client_set_log(NULL, NULL, NULL), UPAY_E_INVALID_ARG);
     ck_assert_int_eq(upay_client_set_url(NULL, "http://x"), UPAY_E_INVALID_ARG);
     upay_client_free(c);
@@ -282,6 +284,52 @@ START_TEST(missing_required_refused)
     upay_cancel_request cq = {.paytype = UPAY_PAYTYPE_WECHAT, .mch_id = "1"};
     ck_assert_int_eq(upay_cancel(c, &cq, &r, NULL), UPAY_E_INVALID_ARG);
     ck_assert_uint_eq(f.nreq, 0);
+    upay_client_free(c);
+    fake_clear(&f);
+}
+END_TEST
+
+START_TEST(pid_and_version_always_sent)
+{
+    /* The live gateway requires both: documented defaults, overridable, never dropped. */
+    fake f = {0};
+    upay_client *c = fake_client(&f, UPAY_SIGN_MD5);
+    fake_add(&f, (fake_answer){.fields = PAID_FIELDS});
+    upay_result *r = NULL;
+    ck_assert_int_eq(upay_pay(c, &pay_req, &r, NULL), UPAY_OK);
+    upay_result_free(r);
+    ck_assert_int_eq(upay_client_set_pid(c, "my-pos"), UPAY_OK);
+    ck_assert_int_eq(upay_client_set_version(c, "2.6"), UPAY_OK);
+    ck_assert_int_eq(upay_pay(c, &pay_req, &r, NULL), UPAY_OK);
+    upay_result_free(r);
+    ck_assert_int_eq(upay_client_set_pid(c, ""), UPAY_OK);
+    ck_assert_int_eq(upay_client_set_version(c, NULL), UPAY_OK);
+    upay_orderquery_request oq = {.paytype = UPAY_PAYTYPE_WECHAT, .mch_id = "1",
+                                  .out_trade_no = "ORDER_0001"};
+    ck_assert_int_eq(upay_orderquery(c, &oq, &r, NULL), UPAY_OK);
+    upay_result_free(r);
+    ck_assert_int_eq(upay_call(c, "pay", NULL, 0, &r, NULL), UPAY_OK);
+    upay_result_free(r);
+    const char *want[][2] = {{UPAY_DEFAULT_PID, UPAY_DEFAULT_VERSION},
+                             {"my-pos", "2.6"},
+                             {UPAY_DEFAULT_PID, UPAY_DEFAULT_VERSION},
+                             {UPAY_DEFAULT_PID, UPAY_DEFAULT_VERSION}};
+    ck_assert_str_eq(UPAY_DEFAULT_PID, "libupay");
+    ck_assert_str_eq(UPAY_DEFAULT_VERSION, "1.0");
+    for (size_t i = 0; i < 4; i++) {
+        upay_params *p = fake_request(&f, i);
+        ck_assert_str_eq(upay_params_get(p, "pid"), want[i][0]);
+        ck_assert_str_eq(upay_params_get(p, "version"), want[i][1]);
+        assert_signed(p, UPAY_SIGN_MD5);
+        upay_params_free(p);
+    }
+    /* Only a deliberately bare generic call leaves them out. */
+    ck_assert_int_eq(upay_call(c, "pay", NULL, UPAY_CALL_NO_DEFAULTS, &r, NULL), UPAY_OK);
+    upay_result_free(r);
+    upay_params *p = fake_request(&f, 4);
+    ck_assert_ptr_null(upay_params_get(p, "pid"));
+    ck_assert_ptr_null(upay_params_get(p, "version"));
+    upay_params_free(p);
     upay_client_free(c);
     fake_clear(&f);
 }
@@ -667,6 +715,7 @@ Suite *make_client_suite(void)
 
     tc = tcase_create("request");
     tcase_add_test(tc, pay_request_built_and_signed);
+    tcase_add_test(tc, pid_and_version_always_sent);
     tcase_add_test(tc, hmac_sends_sign_type);
     tcase_add_test(tc, other_calls_built);
     tcase_add_test(tc, extra_params_added);
