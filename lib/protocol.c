@@ -184,10 +184,38 @@ static int field(const char *s, int width)
     return v;
 }
 
+/*
+ * "yyyy-MM-dd HH:mm:ss" into "yyyyMMddHHmmss" (the live gateway's refundquery
+ * example writes refund_time so, while its table says yyyyMMddHHmmss).
+ * 0 when `text` is not exactly that layout.
+ */
+static int compact_dashed(const char *text, char out[15])
+{
+    static const char shape[] = "dddd-dd-dd dd:dd:dd";
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof shape - 1; i++) {
+        char c = text[i];
+        if (shape[i] == 'd') {
+            if (c < '0' || c > '9')
+                return 0;
+            out[n++] = c;
+        } else if (c != shape[i]) {
+            return 0;
+        }
+    }
+    if (text[sizeof shape - 1] != '\0')
+        return 0;
+    out[n] = '\0';
+    return 1;
+}
+
 UPAY_API upay_code upay_time_parse(const char *text, time_t *out)
 {
     if (text == NULL || out == NULL)
         return UPAY_E_INVALID_ARG;
+    char compact[15];
+    if (compact_dashed(text, compact))
+        text = compact;
     if (strnlen(text, 15) != 14 || !all_digits(text, 14))
         return UPAY_E_INVALID_ARG;
     int year = field(text, 4), month = field(text + 4, 2), day = field(text + 6, 2);

@@ -130,10 +130,12 @@ static upay_code fill_entry(const struct item_ctx *c, upay_refund_entry *e)
 
     const char *t = upay_params_get(c->m, "refund_time");
     if (t != NULL && t[0] != '\0') {
-        time_t ignored;
-        if (upay_time_parse(t, &ignored) != UPAY_OK)
-            return field_error(c, "refund_time", "is not a yyyyMMddHHmmss time");
-        memcpy(e->refund_time, t, 15);
+        /* Both layouts the gateway writes; kept as yyyyMMddHHmmss. */
+        time_t when;
+        if (upay_time_parse(t, &when) != UPAY_OK
+            || upay_time_format(when, e->refund_time) != UPAY_OK)
+            return field_error(c, "refund_time",
+                               "is not a yyyyMMddHHmmss or yyyy-MM-dd HH:mm:ss time");
     }
     return UPAY_OK;
 }

@@ -88,8 +88,10 @@ UPAY_API upay_code upay_amount_parse(const char *text, long long *out);
 UPAY_API upay_code upay_time_format(time_t t, char out[15]);
 
 /*
- * Parse yyyyMMddHHmmss (GMT+8) back into seconds since the epoch.
- * Returns UPAY_OK or UPAY_E_INVALID_ARG (wrong shape or impossible date).
+ * Parse a GMT+8 time, yyyyMMddHHmmss or yyyy-MM-dd HH:mm:ss (the layout of
+ * the live gateway's refund_time example), into seconds since the epoch.
+ * Returns UPAY_OK or UPAY_E_INVALID_ARG (another shape or an impossible
+ * date; `*out` untouched).
  */
 UPAY_API upay_code upay_time_parse(const char *text, time_t *out);
 

@@ -26,7 +26,7 @@ typedef struct upay_refund_entry {
     char refund_channel[17];     /* "ORIGINAL", or "" when absent */
     long long refund_fee;        /* fen */
     upay_refund_status refund_status;
-    char refund_time[15];        /* yyyyMMddHHmmss GMT+8, or "" when absent */
+    char refund_time[15];        /* yyyyMMddHHmmss GMT+8 (either layout sent), or "" */
     long long coupon_refund_fee; /* fen; 0 when absent */
 } upay_refund_entry;
 

@@ -155,6 +155,13 @@ static const char *const bad_times[] = {
     "201706221822190",  /* 15 characters */
     "",
     "2017-06-22 18:2",
+    "2017-02-30 18:22:19",   /* dashed layout, Feb 30 */
+    "2017-06-22T18:22:19",
+    "2017/06/22 18:22:19",
+    "2017-06-22 18:22:19 ",
+    "2017-06-22  18:22:1",
+    "2017-6-22 18:22:19",
+    "2017-06-22 18:22:1x",
     "2017062218221a",
     " 2017062218221",
 };
@@ -173,6 +180,11 @@ START_TEST(test_time_misc)
     char buf[15];
     time_t t;
     ck_assert_int_eq(upay_time_parse("20000229120000", &t), UPAY_OK); /* 2000 is leap */
+    /* The live refundquery example's layout means the same instant. */
+    time_t dashed = 0;
+    ck_assert_int_eq(upay_time_parse("2019-05-24 11:11:33", &dashed), UPAY_OK);
+    ck_assert_int_eq(upay_time_parse("20190524111133", &t), UPAY_OK);
+    ck_assert_int_eq((long long)dashed, (long long)t);
     ck_assert_int_eq(upay_time_parse(NULL, &t), UPAY_E_INVALID_ARG);
     ck_assert_int_eq(upay_time_parse("20170622182219", NULL), UPAY_E_INVALID_ARG);
     ck_assert_int_eq(upay_time_format(0, NULL), UPAY_E_INVALID_ARG);

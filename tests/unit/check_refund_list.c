@@ -129,6 +129,10 @@ static const struct bad_case bad_cases[] = {
      "refund_channel"},
     {"[" ITEM(",\"refund_time\":\"20170230120000\"") "]", UPAY_E_REFUND_LIST_FIELD,
      "refund_time"},
+    {"[" ITEM(",\"refund_time\":\"2017-02-30 12:00:00\"") "]", UPAY_E_REFUND_LIST_FIELD,
+     "refund_time"},
+    {"[" ITEM(",\"refund_time\":\"2017-06-22T18:22:19\"") "]", UPAY_E_REFUND_LIST_FIELD,
+     "refund_time"},
     {"[" ITEM(",\"coupon_refund_fee\":\"6\"") "]", UPAY_E_REFUND_LIST_FIELD,
      "coupon_refund_fee"},
     {"[{\"serial_no\":\"x\",\"refund_id\":\"R\",\"out_refund_no\":\"N1\","
@@ -157,6 +161,25 @@ START_TEST(test_bad)
     if (c->needle != NULL)
         ck_assert_msg(strstr(err.message, c->needle) != NULL, "case %d: \"%s\" lacks %s", _i,
                       err.message, c->needle);
+}
+END_TEST
+
+START_TEST(test_live_layout)
+{
+    /* The live refundquery example: dashed refund_time and fields the seed lacks. */
+    static const char live[] =
+        "[{\"serial_no\":\"0\",\"refund_id\":\"R1\",\"out_refund_id\":\"W1\","
+        "\"out_refund_no\":\"TKT0020190524102840000\",\"refund_channel\":\"ORIGINAL\","
+        "\"refund_fee\":\"1\",\"base_refund_fee\":\"1\",\"coupon_refund_fee\":\"0\","
+        "\"refund_status\":\"SUCCESS\",\"refund_time\":\"2019-05-24 11:11:33\"}]";
+    upay_refund_entry *items = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(upay_refund_list_parse(live, &items, &n, NULL), UPAY_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(items[0].refund_time, "20190524111133");
+    ck_assert_str_eq(items[0].out_refund_no, "TKT0020190524102840000");
+    ck_assert_int_eq(items[0].refund_status, UPAY_REFUND_SUCCESS);
+    upay_free(items);
 }
 END_TEST
 
@@ -271,6 +294,7 @@ Suite *make_refund_list_suite(void)
     tc = tcase_create("malformed");
     tcase_add_loop_test(tc, test_bad, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
     tcase_add_test(tc, test_empty_and_args);
+    tcase_add_test(tc, test_live_layout);
     suite_add_tcase(s, tc);
     tc = tcase_create("codec");
     tcase_add_test(tc, test_encode_order);
