@@ -3,8 +3,8 @@
  * with libupay's barcode-payment flow (pay, query while the outcome is
  * unknown, cancel at the deadline), printing every step and the outcome.
  *
- *   upay-pay --url URL --agent-id ID --key KEY --mch-id MCH --auth-code CODE
- *            --total-fee FEN --body TEXT [--out-trade-no NO] [--hmac]
+ *   upay-pay --url URL (--agent-id ID --key KEY | --merchant-key KEY) --mch-id MCH
+ *            --auth-code CODE --total-fee FEN --body TEXT [--out-trade-no NO] [--hmac]
  *            [--poll S] [--deadline S] [--cancel-delay S] [--cancel-retries N]
  *            [--ca-file PEM] [--insecure] [--verbose]
  *
@@ -17,7 +17,8 @@
 #include <upay.h>
 
 typedef struct args {
-    const char *url, *agent_id, *key, *mch_id, *auth_code, *total_fee, *body, *out_trade_no;
+    const char *url, *agent_id, *key, *merchant_key, *mch_id, *auth_code, *total_fee, *body;
+    const char *out_trade_no;
     const char *poll, *deadline, *cancel_delay, *cancel_retries, *ca_file;
     int hmac, insecure, verbose;
 } args;
@@ -27,6 +28,8 @@ static void usage(FILE *to)
     fprintf(to,
             "usage: upay-pay --url URL --agent-id ID --key KEY --mch-id MCH\n"
             "                --auth-code CODE --total-fee FEN --body TEXT\n"
+            "       (or --merchant-key KEY instead of --key: the v2 endpoint, signed with\n"
+            "        the merchant's key; --agent-id is then optional)\n"
             "                [--out-trade-no NO] [--hmac] [--poll S] [--deadline S]\n"
             "                [--cancel-delay S] [--cancel-retries N]\n"
             "                [--ca-file PEM] [--insecure] [--verbose]\n"
@@ -45,7 +48,8 @@ static int parse(int argc, char **argv, args *a)
         const char **slot;
     } valued[] = {
         {"url", &a->url},           {"agent-id", &a->agent_id},
-        {"key", &a->key},           {"mch-id", &a->mch_id},
+        {"key", &a->key},           {"merchant-key", &a->merchant_key},
+        {"mch-id", &a->mch_id},
         {"auth-code", &a->auth_code}, {"total-fee", &a->total_fee},
         {"body", &a->body},         {"out-trade-no", &a->out_trade_no},
         {"poll", &a->poll},         {"deadline", &a->deadline},
@@ -93,8 +97,15 @@ static int parse(int argc, char **argv, args *a)
             return -1;
         }
     }
-    const char *need[][2] = {{"url", a->url},           {"agent-id", a->agent_id},
-                             {"key", a->key},           {"mch-id", a->mch_id},
+    if (a->key && a->merchant_key) {
+        fprintf(stderr, "upay-pay: --key and --merchant-key exclude each other\n");
+        return -1;
+    }
+    /* With a merchant key (v2), agent_id is optional. */
+    const char *agent = a->merchant_key ? "-" : a->agent_id;
+    const char *key = a->merchant_key ? a->merchant_key : a->key;
+    const char *need[][2] = {{"url", a->url},           {"agent-id", agent},
+                             {"key", key},              {"mch-id", a->mch_id},
                              {"auth-code", a->auth_code}, {"total-fee", a->total_fee},
                              {"body", a->body}};
     for (size_t k = 0; k < sizeof need / sizeof need[0]; k++)
@@ -173,8 +184,12 @@ int main(int argc, char **argv)
         upay_client_free(client);
         return 2;
     }
-    upay_client_set_agent(client, a.agent_id);
-    upay_client_set_key(client, a.key);
+    if (a.agent_id)
+        upay_client_set_agent(client, a.agent_id);
+    if (a.merchant_key)
+        upay_client_set_merchant_key(client, a.merchant_key);
+    else
+        upay_client_set_key(client, a.key);
     upay_client_set_pid(client, "upay-pay");
     if (a.hmac)
         upay_client_set_sign_type(client, UPAY_SIGN_HMAC_SHA256);

@@ -356,9 +356,10 @@ static int amount_ok(long long v)
 static upay_code begin(builder *b, const upay_client *c, const char *method, upay_error *err)
 {
     b->rc = UPAY_OK;
-    if (!c->agent_id)
+    if (!c->agent_id && !c->merchant_key)
         return upay__error_set(err, UPAY_E_INVALID_ARG, 0,
-                               "the client has no agent id: set it before calling the gateway");
+                               "the client has no agent id: set it before calling the gateway "
+                               "(or sign with a merchant key for the v2 endpoint)");
     b->p = upay_params_new();
     if (!b->p)
         return upay__error_set(err, UPAY_E_NOMEM, 0, "out of memory building the request");

@@ -84,6 +84,7 @@ void upay_client_free(upay_client *c)
         return;
     upay__transport_free(c);
     free(c->url);
+    free(c->url_root);
     free(c->agent_id);
     free_secret(c->key);
     free(c->pid);
@@ -127,6 +128,21 @@ static int has_prefix_nocase(const char *s, const char *prefix)
     return 1;
 }
 
+/* The endpoint under `root`: v1 for the agent key, v2 for a merchant key. */
+static char *endpoint_url(const char *root, int merchant_key)
+{
+    if (!root)
+        return NULL;
+    const char *path = merchant_key ? UPAY_V2_PATH : UPAY_V1_PATH;
+    size_t n = strlen(root), m = strlen(path);
+    char *url = malloc(n + m + 1);
+    if (url) {
+        memcpy(url, root, n);
+        memcpy(url + n, path, m + 1);
+    }
+    return url;
+}
+
 upay_code upay_client_set_url(upay_client *c, const char *url)
 {
     if (!c || !url || !*url)
@@ -149,19 +165,17 @@ upay_code upay_client_set_url(upay_client *c, const char *url)
     int bare = !path || strcmp(path, "/") == 0;
     if (!path && strpbrk(authority, "?#"))
         return UPAY_E_INVALID_ARG;
-    static const char suffix[] = "/UnifiedPay/Gateway";
-    size_t len = bare ? base_len + sizeof suffix : strlen(url) + 1;
-    char *copy = malloc(len);
-    if (!copy)
+    char *root = bare ? strndup(url, base_len) : NULL;
+    char *copy = bare ? endpoint_url(root, c->merchant_key) : strdup(url);
+    if (!copy || (bare && !root)) {
+        free(root);
+        free(copy);
         return UPAY_E_NOMEM;
-    if (bare) {
-        memcpy(copy, url, base_len);
-        memcpy(copy + base_len, suffix, sizeof suffix);
-    } else {
-        memcpy(copy, url, len);
     }
     free(c->url);
+    free(c->url_root);
     c->url = copy;
+    c->url_root = root;
     return UPAY_OK;
 }
 
@@ -170,16 +184,36 @@ upay_code upay_client_set_agent(upay_client *c, const char *agent_id)
     return c ? set_string(&c->agent_id, agent_id, 0) : UPAY_E_INVALID_ARG;
 }
 
-upay_code upay_client_set_key(upay_client *c, const char *key)
+/* Take `key` as the agent's (v1) or the merchant's (v2) key; a bare URL follows. */
+static upay_code set_key_kind(upay_client *c, const char *key, int merchant_key)
 {
     if (!c || !key || !*key)
         return UPAY_E_INVALID_ARG;
     char *copy = strdup(key);
-    if (!copy)
+    char *url = c->url_root ? endpoint_url(c->url_root, merchant_key) : NULL;
+    if (!copy || (c->url_root && !url)) {
+        free_secret(copy);
+        free(url);
         return UPAY_E_NOMEM;
+    }
     free_secret(c->key);
     c->key = copy;
+    c->merchant_key = merchant_key;
+    if (url) {
+        free(c->url);
+        c->url = url;
+    }
     return UPAY_OK;
+}
+
+upay_code upay_client_set_key(upay_client *c, const char *key)
+{
+    return set_key_kind(c, key, 0);
+}
+
+upay_code upay_client_set_merchant_key(upay_client *c, const char *key)
+{
+    return set_key_kind(c, key, 1);
 }
 
 upay_code upay_client_set_sign_type(upay_client *c, upay_sign_type type)

@@ -21,9 +21,11 @@ struct upay__exchange;
 typedef void (*upay__post_fn)(void *userdata, const char *body, struct upay__exchange *ex);
 
 struct upay_client {
-    char *url;
+    char *url;                   /* where calls are POSTed */
+    char *url_root;              /* scheme://authority of a URL given without a path, else NULL */
     char *agent_id;
     char *key;
+    int merchant_key;            /* 1: `key` is the merchant's, for the v2 endpoint */
     char *pid;
     char *version;
     upay_sign_type sign_type;

@@ -109,22 +109,43 @@ UPAY_API void upay_client_free(upay_client *client);
 /*
  * The gateway URL (copied). A URL with a path is used as given
  * ("https://gw.example.com/UnifiedPay/Gateway"); a URL without a path or
- * with the path "/" gets "/UnifiedPay/Gateway" appended, so a mock's base
- * URL works as is. Only http:// and https:// are accepted.
+ * with the path "/" gets the endpoint of the key appended
+ * ("/UnifiedPay/Gateway", or "/v2/UnifiedPay/Gateway" with a merchant key),
+ * so a mock's base URL works as is. Only http:// and https:// are accepted.
  * Returns UPAY_OK, UPAY_E_INVALID_ARG (NULL, empty or not http(s)) or
  * UPAY_E_NOMEM; on error the previous URL is kept.
  */
 UPAY_API upay_code upay_client_set_url(upay_client *client, const char *url);
 
-/* The agent id sent as `agent_id` (copied, non-empty). UPAY_OK, UPAY_E_INVALID_ARG, UPAY_E_NOMEM. */
+/*
+ * The agent id sent as `agent_id` (copied, non-empty). Required with the
+ * agent key (v1 endpoint); optional with a merchant key (v2), sent when set.
+ * UPAY_OK, UPAY_E_INVALID_ARG, UPAY_E_NOMEM.
+ */
 UPAY_API upay_code upay_client_set_agent(upay_client *client, const char *agent_id);
+
+/* The gateway's endpoints: v1 signed with the agent key, v2 with the merchant's key. */
+#define UPAY_V1_PATH "/UnifiedPay/Gateway"
+#define UPAY_V2_PATH "/v2/UnifiedPay/Gateway"
 
 /*
  * The agent key that signs requests and verifies responses (copied,
- * non-empty). The key is never sent and never given to the log callback.
- * Returns UPAY_OK, UPAY_E_INVALID_ARG or UPAY_E_NOMEM.
+ * non-empty), for the v1 endpoint: a URL set without a path uses
+ * UPAY_V1_PATH. The key is never sent and never given to the log callback.
+ * Replaces a merchant key. Returns UPAY_OK, UPAY_E_INVALID_ARG or
+ * UPAY_E_NOMEM (the previous key is kept).
  */
 UPAY_API upay_code upay_client_set_key(upay_client *client, const char *key);
+
+/*
+ * Sign with the merchant's own key instead (copied, non-empty), for the v2
+ * endpoint: a URL set without a path (before or after this call) uses
+ * UPAY_V2_PATH, agent_id becomes optional (sent when set), and answers are
+ * verified with this key. A URL with a path is used as given. Replaces the
+ * agent key; upay_client_set_key() switches back to v1.
+ * Returns UPAY_OK, UPAY_E_INVALID_ARG or UPAY_E_NOMEM (nothing changed).
+ */
+UPAY_API upay_code upay_client_set_merchant_key(upay_client *client, const char *key);
 
 /*
  * The signature type (default UPAY_SIGN_MD5). With UPAY_SIGN_HMAC_SHA256

@@ -175,12 +175,35 @@ START_TEST(unsigned_decline_confirmed_once)
 }
 END_TEST
 
+/* --merchant-key: the v2 endpoint, signed with the merchant key, no agent_id needed. */
+START_TEST(merchant_key_without_agent)
+{
+    scripted_gateway g;
+    gateway_start(&g, refusal_20005);
+    char cmd[1024], out[8192];
+    snprintf(cmd, sizeof cmd,
+             "'%s/upay-pay' --url http://127.0.0.1:%d --merchant-key " KEY
+             " --mch-id 00000001 --auth-code 134567890123450000 --total-fee 100 --body coffee",
+             UPAY_BIN_DIR, g.port);
+    int status = run_program(cmd, out, sizeof out);
+    gateway_stop(&g);
+    ck_assert_msg(status == 1, "exit %d\n%s", status, out);
+    ck_assert_str_eq(g.methods, "pay");
+    ck_assert_msg(strstr(g.first, "agent_id=") == NULL, "%s", g.first);
+    upay_params *p = NULL;
+    ck_assert_int_eq(upay_form_parse(g.first, strlen(g.first), 0, &p, NULL), UPAY_OK);
+    ck_assert_int_eq(upay_sign_verify(p, KEY, UPAY_SIGN_MD5), UPAY_OK);
+    upay_params_free(p);
+}
+END_TEST
+
 Suite *make_e2e_client_live_suite(void)
 {
     Suite *s = suite_create("e2e_client_live");
     TCase *tc = tcase_create("live_answers");
     tcase_add_loop_test(tc, refusal_reported_at_once, 0, sizeof refusals / sizeof refusals[0]);
     tcase_add_test(tc, unsigned_decline_confirmed_once);
+    tcase_add_test(tc, merchant_key_without_agent);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;

@@ -335,6 +335,58 @@ START_TEST(pid_and_version_always_sent)
 }
 END_TEST
 
+START_TEST(merchant_key_v2)
+{
+    /* v2: signed and verified with the merchant's key, agent_id optional. */
+    fake f = {0};
+    upay_client *c = upay_client_new();
+    ck_assert_ptr_nonnull(c);
+    c->test_post = fake_post;
+    c->test_post_userdata = &f;
+    f.type = UPAY_SIGN_MD5;
+    ck_assert_int_eq(upay_client_set_url(c, "http://gw.invalid:8080/"), UPAY_OK);
+    ck_assert_str_eq(c->url, "http://gw.invalid:8080/UnifiedPay/Gateway");
+    upay_result *r = NULL;
+    ck_assert_int_eq(upay_client_set_key(c, FAKE_OTHER_KEY), UPAY_OK);
+    ck_assert_int_eq(upay_pay(c, &pay_req, &r, NULL), UPAY_E_INVALID_ARG); /* v1 needs agent_id */
+    ck_assert_int_eq(upay_client_set_merchant_key(c, FAKE_KEY), UPAY_OK);
+    ck_assert_str_eq(c->url, "http://gw.invalid:8080/v2/UnifiedPay/Gateway");
+    fake_add(&f, (fake_answer){.fields = PAID_FIELDS});
+    ck_assert_int_eq(upay_pay(c, &pay_req, &r, NULL), UPAY_OK);
+    ck_assert_int_eq(r->verified, 1);
+    ck_assert_str_eq(r->url, "http://gw.invalid:8080/v2/UnifiedPay/Gateway");
+    upay_result_free(r);
+    upay_params *p = fake_request(&f, 0);
+    ck_assert_ptr_null(upay_params_get(p, "agent_id"));
+    ck_assert_str_eq(upay_params_get(p, "pid"), UPAY_DEFAULT_PID);
+    assert_signed(p, UPAY_SIGN_MD5); /* with FAKE_KEY, the merchant's */
+    upay_params_free(p);
+    /* agent_id, when set, is sent on v2 too; a later bare URL follows the key. */
+    ck_assert_int_eq(upay_client_set_agent(c, FAKE_AGENT), UPAY_OK);
+    ck_assert_int_eq(upay_client_set_url(c, "https://gw2.invalid"), UPAY_OK);
+    ck_assert_str_eq(c->url, "https://gw2.invalid/v2/UnifiedPay/Gateway");
+    ck_assert_int_eq(upay_client_set_url(c, "http://gw.invalid:8080/UnifiedPay/Gateway"), UPAY_OK);
+    ck_assert_int_eq(upay_pay(c, &pay_req, &r, NULL), UPAY_OK);
+    upay_result_free(r);
+    p = fake_request(&f, 1);
+    ck_assert_str_eq(upay_params_get(p, "agent_id"), FAKE_AGENT);
+    upay_params_free(p);
+    /* A URL with a path stays as given; a bare one goes back to v1 with the agent key. */
+    ck_assert_int_eq(upay_client_set_key(c, FAKE_KEY), UPAY_OK);
+    ck_assert_str_eq(c->url, "http://gw.invalid:8080/UnifiedPay/Gateway");
+    ck_assert_int_eq(upay_client_set_merchant_key(c, FAKE_KEY), UPAY_OK);
+    ck_assert_str_eq(c->url, "http://gw.invalid:8080/UnifiedPay/Gateway");
+    ck_assert_int_eq(upay_client_set_url(c, "http://gw.invalid"), UPAY_OK);
+    ck_assert_int_eq(upay_client_set_key(c, FAKE_KEY), UPAY_OK);
+    ck_assert_str_eq(c->url, "http://gw.invalid/UnifiedPay/Gateway");
+    ck_assert_int_eq(upay_client_set_merchant_key(c, ""), UPAY_E_INVALID_ARG);
+    ck_assert_int_eq(upay_client_set_merchant_key(NULL, FAKE_KEY), UPAY_E_INVALID_ARG);
+    ck_assert_str_eq(c->url, "http://gw.invalid/UnifiedPay/Gateway");
+    upay_client_free(c);
+    fake_clear(&f);
+}
+END_TEST
+
 /* ---- answers: verification and classification ---- */
 
 static const struct {
@@ -716,6 +768,7 @@ Suite *make_client_suite(void)
     tc = tcase_create("request");
     tcase_add_test(tc, pay_request_built_and_signed);
     tcase_add_test(tc, pid_and_version_always_sent);
+    tcase_add_test(tc, merchant_key_v2);
     tcase_add_test(tc, hmac_sends_sign_type);
     tcase_add_test(tc, other_calls_built);
     tcase_add_test(tc, extra_params_added);
