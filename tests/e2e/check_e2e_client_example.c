@@ -3,6 +3,7 @@
  * guide's barcode_payment) run against an in-process upay-mock on port 0:
  * a payment that succeeds, one refused for a wrong key, and bad usage.
  * Only personas that answer at once are used, so nothing really sleeps.
+ * Both dialects of the mock: "programs" (seed) and "programs_live".
  */
 #include <check.h>
 #include <stdio.h>
@@ -17,15 +18,23 @@
 #define KEY "UPAYMOCK000000000000000000000001"
 
 static mock_server *server;
+static int live; /* 1: the mock speaks the live dialect */
 
 static void start_mock(void)
 {
     mock_options o = {0};
+    o.dialect = live ? "live" : "seed";
     o.listen = "127.0.0.1:0";
     o.quiet = 1;
     char err[256] = "";
     server = mock_server_start(&o, err, sizeof err);
     ck_assert_msg(server != NULL, "mock did not start: %s", err);
+}
+
+static void start_live_mock(void)
+{
+    live = 1;
+    start_mock();
 }
 
 static void stop_mock(void)
@@ -87,16 +96,21 @@ START_TEST(guide_example_pays)
 }
 END_TEST
 
-Suite *make_e2e_client_example_suite(void)
+static void add_programs(Suite *s, TCase *tc, void (*setup)(void))
 {
-    Suite *s = suite_create("e2e_client_example");
-    TCase *tc = tcase_create("programs");
-    tcase_add_checked_fixture(tc, start_mock, stop_mock);
+    tcase_add_checked_fixture(tc, setup, stop_mock);
     tcase_add_test(tc, upay_pay_pays);
     tcase_add_test(tc, upay_pay_wrong_key);
     tcase_add_test(tc, upay_pay_usage);
     tcase_add_test(tc, guide_example_pays);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
+}
+
+Suite *make_e2e_client_example_suite(void)
+{
+    Suite *s = suite_create("e2e_client_example");
+    add_programs(s, tcase_create("programs"), start_mock);
+    add_programs(s, tcase_create("programs_live"), start_live_mock);
     return s;
 }
