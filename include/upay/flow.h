@@ -114,12 +114,17 @@ UPAY_API void upay_flow_report_free(upay_flow_report *report);
  * is told from req->auth_code (upay_paytype_from_auth_code()).
  *
  * Steps:
- *  1. pay. SUCCESS: PAID. Refused (state=FAIL), not sent (TRANSPORT, TLS),
- *     or a business FAIL other than 10006: NOT_PAID, no cancel.
- *     A business FAIL 10006 (wallet refused; the order exists as failed):
- *     NOT_PAID, and the order is closed with a cancel (step 3, best effort).
+ *  1. pay. SUCCESS: PAID. Refused (state=FAIL or VER, signed or not), not
+ *     sent (TRANSPORT, TLS), or a signed business FAIL other than 10006:
+ *     NOT_PAID at once, no query, no cancel.
+ *     A signed business FAIL 10006 (wallet refused; the order exists as
+ *     failed): NOT_PAID, and the order is closed with a cancel (step 3, best
+ *     effort). An unsigned business FAIL (UPAY_E_UNVERIFIED_FAIL) may hide a
+ *     payment: one orderquery confirms it at once, then step 2 goes on
+ *     (believed without it when the wallet of auth_code is unknown).
  *  2. NEED_QUERY or an uncertain code: sleep poll_interval, orderquery,
- *     until SUCCESS or REFUND (PAID), FAIL (NOT_PAID, then cancel as in 1),
+ *     until SUCCESS or REFUND (PAID), FAIL signed or not (a paid order
+ *     answers signed: NOT_PAID, then cancel as in 1),
  *     or the flow clock would pass `deadline` (then cancel). Query errors
  *     are retried at the next poll.
  *  3. cancel, not before the order is cancel_delay seconds old. SUCCESS, or
@@ -130,7 +135,7 @@ UPAY_API void upay_flow_report_free(upay_flow_report *report);
  *
  * Returns:
  *   UPAY_OK                 a definite outcome: PAID, NOT_PAID or CANCELLED
- *   UPAY_E_TRANSPORT, UPAY_E_TLS, UPAY_E_GATEWAY_REFUSED
+ *   UPAY_E_TRANSPORT, UPAY_E_TLS, UPAY_E_GATEWAY_REFUSED, UPAY_E_VERSION
  *                           the pay was not processed: NOT_PAID
  *   UPAY_E_FLOW_DEADLINE    outcome UNKNOWN: money may have moved
  *   UPAY_E_INVALID_ARG      bad arguments; nothing sent, `*out` NULL
@@ -147,21 +152,24 @@ UPAY_API upay_code upay_barcode_pay(upay_client *client, const upay_pay_request 
  * number ever used (report->out_refund_no).
  *
  * Steps:
- *  1. refund. SUCCESS or PROCESSING: REFUNDED with that status. FAIL
- *     (refused by the gateway's checks or the bank), or state=FAIL:
- *     NOT_REFUNDED with status FAIL.
+ *  1. refund. SUCCESS or PROCESSING: REFUNDED with that status. A signed
+ *     FAIL (refused by the gateway's checks or the bank), or state=FAIL or
+ *     VER: NOT_REFUNDED with status FAIL. An unsigned FAIL
+ *     (UPAY_E_UNVERIFIED_FAIL) may hide a refund: step 3 at once, no wait.
  *  2. NEED_QUERY (NOTSURE, system fault), an uncertain code or a not-sent
  *     request: sleep retry_interval and send the same refund again, up to
  *     refund_retries more times.
  *  3. Still unknown after the retries: one refundquery by out_refund_no;
  *     the entry's refund_status decides (SUCCESS, PROCESSING, CHANGE:
- *     REFUNDED; FAIL: NOT_REFUNDED; NOTSURE or no answer: UNKNOWN).
+ *     REFUNDED; FAIL: NOT_REFUNDED; NOTSURE or no answer: UNKNOWN; no such
+ *     refund, signed or not: NOT_REFUNDED).
  *  A refund answer whose entry says CHANGE (card frozen, money back to the
  *  merchant) is a final answer too: REFUNDED with status CHANGE.
  *
  * Returns:
  *   UPAY_OK                 a definite outcome: REFUNDED or NOT_REFUNDED
- *   UPAY_E_GATEWAY_REFUSED  state=FAIL: NOT_REFUNDED (nothing happened)
+ *   UPAY_E_GATEWAY_REFUSED, UPAY_E_VERSION
+ *                           state=FAIL or VER: NOT_REFUNDED (nothing happened)
  *   UPAY_E_TRANSPORT, UPAY_E_TLS  never sent, after every retry: NOT_REFUNDED
  *   UPAY_E_FLOW_DEADLINE    outcome UNKNOWN (status NOTSURE when known)
  *   UPAY_E_INVALID_ARG, UPAY_E_NOMEM  as for upay_barcode_pay()
