@@ -70,7 +70,10 @@ static upay_code verify_answer(upay_client *c, upay_sign_type type, const upay_p
                                "response signature error (20003): the answer is signed "
                                "with another sign_type than %s (%s)",
                                upay_sign_type_name(type), what);
-    switch (upay_response_verify(p, c->key, type)) {
+    upay_code rc = upay_response_verify(p, c->key, type);
+    if (rc == UPAY_E_SIGN_MISMATCH) /* the live rules sort names ignoring case */
+        rc = upay_sign_verify_sorted(p, c->key, type, UPAY_SIGN_SORT_NOCASE);
+    switch (rc) {
     case UPAY_OK:
         return UPAY_OK;
     case UPAY_E_SIGN_MISSING:

@@ -20,9 +20,33 @@ struct item {
     const char *value;
 };
 
+/* ASCII order ignoring case ('A' counts as 'a'); names equal so fall back to byte order. */
+static int nocase_cmp(const char *a, const char *b)
+{
+    for (const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;;
+         x++, y++) {
+        int cx = *x >= 'A' && *x <= 'Z' ? *x + 32 : *x;
+        int cy = *y >= 'A' && *y <= 'Z' ? *y + 32 : *y;
+        if (cx != cy)
+            return cx - cy;
+        if (!*x)
+            return strcmp(a, b);
+    }
+}
+
+static int name_cmp(const char *a, const char *b, upay_sign_sort sort)
+{
+    return sort == UPAY_SIGN_SORT_NOCASE ? nocase_cmp(a, b) : strcmp(a, b);
+}
+
 static int by_name(const void *a, const void *b)
 {
     return strcmp(((const struct item *)a)->name, ((const struct item *)b)->name);
+}
+
+static int by_name_nocase(const void *a, const void *b)
+{
+    return nocase_cmp(((const struct item *)a)->name, ((const struct item *)b)->name);
 }
 
 static int signed_param(const char *name, const char *value)
@@ -36,24 +60,26 @@ static int signed_param(const char *name, const char *value)
  * has (cheaper than qsort's setup, which glibc does with a merge sort and a
  * buffer), qsort beyond that.
  */
-static void sort_by_name(struct item *items, size_t n)
+static void sort_by_name(struct item *items, size_t n, upay_sign_sort sort)
 {
     if (n > 32) {
-        qsort(items, n, sizeof *items, by_name);
+        qsort(items, n, sizeof *items, sort == UPAY_SIGN_SORT_NOCASE ? by_name_nocase : by_name);
         return;
     }
     for (size_t i = 1; i < n; i++) {
         struct item x = items[i];
         size_t j = i;
-        for (; j > 0 && strcmp(items[j - 1].name, x.name) > 0; j--)
+        for (; j > 0 && name_cmp(items[j - 1].name, x.name, sort) > 0; j--)
             items[j] = items[j - 1];
         items[j] = x;
     }
 }
 
-static upay_code canonical(const upay_params *p, const char *key, char **out, size_t *out_len)
+static upay_code canonical(const upay_params *p, const char *key, upay_sign_sort sort,
+                           char **out, size_t *out_len)
 {
-    if (p == NULL || key == NULL || key[0] == '\0' || out == NULL)
+    if (p == NULL || key == NULL || key[0] == '\0' || out == NULL
+        || (sort != UPAY_SIGN_SORT_BYTES && sort != UPAY_SIGN_SORT_NOCASE))
         return UPAY_E_INVALID_ARG;
     size_t n = upay_params_count(p);
     struct item small[32];
@@ -74,7 +100,7 @@ static upay_code canonical(const upay_params *p, const char *key, char **out, si
         total += strlen(name) + 1 + strlen(value) + 1;
         k++;
     }
-    sort_by_name(items, k);
+    sort_by_name(items, k, sort);
 
     char *s = malloc(total);
     if (s == NULL) {
@@ -129,10 +155,16 @@ UPAY_API upay_code upay_sign_type_parse(const char *value, upay_sign_type *out)
     return UPAY_E_SIGN_TYPE;
 }
 
-UPAY_API upay_code upay_sign_string(const upay_params *p, const char *key, char **out)
+UPAY_API upay_code upay_sign_string_sorted(const upay_params *p, const char *key,
+                                          upay_sign_sort sort, char **out)
 {
     size_t len;
-    return canonical(p, key, out, &len);
+    return canonical(p, key, sort, out, &len);
+}
+
+UPAY_API upay_code upay_sign_string(const upay_params *p, const char *key, char **out)
+{
+    return upay_sign_string_sorted(p, key, UPAY_SIGN_SORT_BYTES, out);
 }
 
 /*
@@ -151,14 +183,15 @@ static void fetch_digests(void)
     sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
 }
 
-UPAY_API upay_code upay_sign_compute(const upay_params *p, const char *key,
-                                     upay_sign_type type, char out[UPAY_SIGN_BUF_SIZE])
+UPAY_API upay_code upay_sign_compute_sorted(const upay_params *p, const char *key,
+                                            upay_sign_type type, upay_sign_sort sort,
+                                            char out[UPAY_SIGN_BUF_SIZE])
 {
     if (out == NULL || (type != UPAY_SIGN_MD5 && type != UPAY_SIGN_HMAC_SHA256))
         return UPAY_E_INVALID_ARG;
     char *s;
     size_t len;
-    upay_code rc = canonical(p, key, &s, &len);
+    upay_code rc = canonical(p, key, sort, &s, &len);
     if (rc != UPAY_OK)
         return rc;
 
@@ -188,6 +221,12 @@ UPAY_API upay_code upay_sign_compute(const upay_params *p, const char *key,
     return UPAY_OK;
 }
 
+UPAY_API upay_code upay_sign_compute(const upay_params *p, const char *key,
+                                     upay_sign_type type, char out[UPAY_SIGN_BUF_SIZE])
+{
+    return upay_sign_compute_sorted(p, key, type, UPAY_SIGN_SORT_BYTES, out);
+}
+
 UPAY_API upay_code upay_sign_params(upay_params *p, const char *key, upay_sign_type type)
 {
     char sig[UPAY_SIGN_BUF_SIZE];
@@ -197,7 +236,8 @@ UPAY_API upay_code upay_sign_params(upay_params *p, const char *key, upay_sign_t
     return upay_params_set(p, "sign", sig);
 }
 
-UPAY_API upay_code upay_sign_verify(const upay_params *p, const char *key, upay_sign_type type)
+UPAY_API upay_code upay_sign_verify_sorted(const upay_params *p, const char *key,
+                                           upay_sign_type type, upay_sign_sort sort)
 {
     if (p == NULL || key == NULL || key[0] == '\0')
         return UPAY_E_INVALID_ARG;
@@ -205,7 +245,7 @@ UPAY_API upay_code upay_sign_verify(const upay_params *p, const char *key, upay_
     if (given == NULL || given[0] == '\0')
         return UPAY_E_SIGN_MISSING;
     char want[UPAY_SIGN_BUF_SIZE];
-    upay_code rc = upay_sign_compute(p, key, type, want);
+    upay_code rc = upay_sign_compute_sorted(p, key, type, sort, want);
     if (rc != UPAY_OK)
         return rc;
 
@@ -222,4 +262,9 @@ UPAY_API upay_code upay_sign_verify(const upay_params *p, const char *key, upay_
         up[i] = (unsigned char)(c - (lower << 5));
     }
     return CRYPTO_memcmp(up, want, n) == 0 ? UPAY_OK : UPAY_E_SIGN_MISMATCH;
+}
+
+UPAY_API upay_code upay_sign_verify(const upay_params *p, const char *key, upay_sign_type type)
+{
+    return upay_sign_verify_sorted(p, key, type, UPAY_SIGN_SORT_BYTES);
 }

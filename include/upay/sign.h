@@ -3,7 +3,7 @@
  * HMAC-SHA256, and constant-time verification.
  *
  * Canonical string: every parameter except `sign` whose value is non-empty,
- * sorted by name in byte order, joined as name=value with '&', then
+ * sorted by name in byte order (or ignoring case: upay_sign_sort), joined as name=value with '&', then
  * "&key=" KEY appended. The digest is upper-case hex. Requests and responses
  * are signed by the same rule.
  */
@@ -63,6 +63,31 @@ UPAY_API upay_code upay_sign_params(upay_params *p, const char *key, upay_sign_t
  * UPAY_E_SIGN_MISMATCH, UPAY_E_NOMEM or UPAY_E_INVALID_ARG.
  */
 UPAY_API upay_code upay_sign_verify(const upay_params *p, const char *key, upay_sign_type type);
+
+/*
+ * The order of names in the canonical string. The seed (2018) rules sort
+ * in byte (ASCII) order; the live rules sort "ASCII, case-insensitive, A
+ * counts as a" since 2022-03-24 (v3.2.1 rules.md). The two orders differ
+ * only when a name has an upper-case letter; every documented name is lower
+ * case. Names equal but for case keep byte order between them (Decision).
+ */
+typedef enum upay_sign_sort {
+    UPAY_SIGN_SORT_BYTES = 0,   /* byte order: what the functions above use */
+    UPAY_SIGN_SORT_NOCASE = 1   /* ASCII order ignoring case (live rules) */
+} upay_sign_sort;
+
+/*
+ * upay_sign_string(), upay_sign_compute() and upay_sign_verify() with the
+ * name order `sort`; same ownership and results, plus UPAY_E_INVALID_ARG
+ * for an unknown `sort` (verify: returned as is).
+ */
+UPAY_API upay_code upay_sign_string_sorted(const upay_params *p, const char *key,
+                                          upay_sign_sort sort, char **out);
+UPAY_API upay_code upay_sign_compute_sorted(const upay_params *p, const char *key,
+                                            upay_sign_type type, upay_sign_sort sort,
+                                            char out[UPAY_SIGN_BUF_SIZE]);
+UPAY_API upay_code upay_sign_verify_sorted(const upay_params *p, const char *key,
+                                           upay_sign_type type, upay_sign_sort sort);
 
 UPAY_END_DECLS
 

@@ -534,6 +534,41 @@ START_TEST(answer_classified)
 }
 END_TEST
 
+START_TEST(answer_signed_nocase_accepted)
+{
+    /* The live rules sort names ignoring case: an added upper-case field moves. */
+    fake f = {0};
+    upay_client *c = fake_client(&f, UPAY_SIGN_MD5);
+    upay_params *p = NULL;
+    const char *fields = PAID_FIELDS "&Zeta_Field=z";
+    ck_assert_int_eq(upay_form_parse(fields, strlen(fields), 0, &p, NULL), UPAY_OK);
+    char sig[UPAY_SIGN_BUF_SIZE];
+    ck_assert_int_eq(upay_sign_compute_sorted(p, FAKE_KEY, UPAY_SIGN_MD5, UPAY_SIGN_SORT_NOCASE,
+                                              sig), UPAY_OK);
+    ck_assert_int_eq(upay_params_set(p, "sign", sig), UPAY_OK);
+    char *json = NULL;
+    ck_assert_int_eq(upay_response_encode(p, &json), UPAY_OK);
+    fake_add(&f, (fake_answer){.raw = json});
+    upay_result *r = NULL;
+    ck_assert_int_eq(upay_pay(c, &pay_req, &r, NULL), UPAY_OK);
+    ck_assert_int_eq(r->verified, 1);
+    ck_assert_int_eq(r->outcome, UPAY_OUTCOME_SUCCESS);
+    upay_result_free(r);
+    /* ... and tampering is still caught under either order. */
+    ck_assert_int_eq(upay_params_set(p, "total_fee", "99999"), UPAY_OK);
+    upay_free(json);
+    json = NULL;
+    ck_assert_int_eq(upay_response_encode(p, &json), UPAY_OK);
+    fake_add(&f, (fake_answer){.raw = json});
+    ck_assert_int_eq(upay_pay(c, &pay_req, &r, NULL), UPAY_E_RESPONSE_SIGN);
+    upay_result_free(r);
+    upay_free(json);
+    upay_params_free(p);
+    upay_client_free(c);
+    fake_clear(&f);
+}
+END_TEST
+
 START_TEST(typed_fields_and_unknown_kept)
 {
     fake f = {0};
@@ -778,6 +813,7 @@ Suite *make_client_suite(void)
     tc = tcase_create("answer");
     tcase_add_loop_test(tc, answer_classified, 0, sizeof answer_cases / sizeof answer_cases[0]);
     tcase_add_test(tc, typed_fields_and_unknown_kept);
+    tcase_add_test(tc, answer_signed_nocase_accepted);
     tcase_add_test(tc, refundquery_decodes_list);
     suite_add_tcase(s, tc);
 

@@ -80,6 +80,16 @@ START_TEST(test_vector)
     ck_assert_int_eq(upay_sign_string(p, key, &s), UPAY_OK);
     ck_assert_str_eq(s, str_member(v, "string_to_sign"));
     upay_free(s);
+    /* With lower-case names (all documented ones) the live rules' order is the same. */
+    int upper = 0;
+    for (size_t i = 0; i < upay_params_count(p); i++)
+        for (const char *c = upay_params_name_at(p, i); *c; c++)
+            upper |= *c >= 'A' && *c <= 'Z';
+    if (!upper) {
+        ck_assert_int_eq(upay_sign_string_sorted(p, key, UPAY_SIGN_SORT_NOCASE, &s), UPAY_OK);
+        ck_assert_str_eq(s, str_member(v, "string_to_sign"));
+        upay_free(s);
+    }
 
     static const struct {
         upay_sign_type type;
@@ -132,6 +142,57 @@ START_TEST(test_vector)
     }
     upay_params_free(p);
     cJSON_Delete(root);
+}
+END_TEST
+
+/* The live rules (2022-03-24): ASCII order ignoring case, "A counts as a". */
+START_TEST(test_sort_nocase)
+{
+    upay_params *p = upay_params_new();
+    upay_params_set(p, "mch_id", "1");
+    upay_params_set(p, "Zeta", "z");
+    upay_params_set(p, "alpha", "a");
+    upay_params_set(p, "a_b", "u");
+    upay_params_set(p, "aB", "B");
+    upay_params_set(p, "ab", "b");
+    char *s = NULL;
+    ck_assert_int_eq(upay_sign_string_sorted(p, "K", UPAY_SIGN_SORT_BYTES, &s), UPAY_OK);
+    ck_assert_str_eq(s, "Zeta=z&aB=B&a_b=u&ab=b&alpha=a&mch_id=1&key=K");
+    upay_free(s);
+    /* '_' (0x5F) sorts before 'b' once 'B' counts as 'b'; aB and ab tie: byte order. */
+    ck_assert_int_eq(upay_sign_string_sorted(p, "K", UPAY_SIGN_SORT_NOCASE, &s), UPAY_OK);
+    ck_assert_str_eq(s, "a_b=u&aB=B&ab=b&alpha=a&mch_id=1&Zeta=z&key=K");
+    upay_free(s);
+
+    for (int t = UPAY_SIGN_MD5; t <= UPAY_SIGN_HMAC_SHA256; t++) {
+        char bytes[UPAY_SIGN_BUF_SIZE], nocase[UPAY_SIGN_BUF_SIZE];
+        ck_assert_int_eq(upay_sign_compute_sorted(p, "K", (upay_sign_type)t,
+                                                  UPAY_SIGN_SORT_BYTES, bytes), UPAY_OK);
+        char plain[UPAY_SIGN_BUF_SIZE];
+        ck_assert_int_eq(upay_sign_compute(p, "K", (upay_sign_type)t, plain), UPAY_OK);
+        ck_assert_str_eq(bytes, plain);
+        ck_assert_int_eq(upay_sign_compute_sorted(p, "K", (upay_sign_type)t,
+                                                  UPAY_SIGN_SORT_NOCASE, nocase), UPAY_OK);
+        ck_assert_str_ne(bytes, nocase);
+        upay_params *q = upay_params_dup(p);
+        upay_params_set(q, "sign", nocase);
+        ck_assert_int_eq(upay_sign_verify_sorted(q, "K", (upay_sign_type)t,
+                                                 UPAY_SIGN_SORT_NOCASE), UPAY_OK);
+        ck_assert_int_eq(upay_sign_verify(q, "K", (upay_sign_type)t), UPAY_E_SIGN_MISMATCH);
+        upay_params_set(q, "sign", bytes);
+        ck_assert_int_eq(upay_sign_verify_sorted(q, "K", (upay_sign_type)t,
+                                                 UPAY_SIGN_SORT_NOCASE), UPAY_E_SIGN_MISMATCH);
+        ck_assert_int_eq(upay_sign_verify_sorted(q, "K", (upay_sign_type)t,
+                                                 UPAY_SIGN_SORT_BYTES), UPAY_OK);
+        upay_params_free(q);
+    }
+    ck_assert_int_eq(upay_sign_string_sorted(p, "K", (upay_sign_sort)2, &s), UPAY_E_INVALID_ARG);
+    char sig[UPAY_SIGN_BUF_SIZE];
+    ck_assert_int_eq(upay_sign_compute_sorted(p, "K", UPAY_SIGN_MD5, (upay_sign_sort)-1, sig),
+                     UPAY_E_INVALID_ARG);
+    ck_assert_int_eq(upay_sign_verify_sorted(NULL, "K", UPAY_SIGN_MD5, UPAY_SIGN_SORT_NOCASE),
+                     UPAY_E_INVALID_ARG);
+    upay_params_free(p);
 }
 END_TEST
 
@@ -253,6 +314,10 @@ Suite *make_sign_suite(void)
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_empty_set);
     suite_add_tcase(s, tc);
+    tc = tcase_create("sort");
+    tcase_add_test(tc, test_sort_nocase);
+    suite_add_tcase(s, tc);
+
     tc = tcase_create("sign_type");
     tcase_add_loop_test(tc, test_type_parse, 0, (int)(sizeof type_cases / sizeof type_cases[0]));
     tcase_add_test(tc, test_type_name);
