@@ -313,6 +313,9 @@ def main():
             case_live(page, base, a.call, a.out)
         else:
             case_personas(page, base, a.out, zbarimg)
+        mock.terminate()
+        if mock.wait() != 0:    # a sanitizer's report, or an unclean stop
+            raise Fail(f"upay-mock exited {mock.returncode} after SIGTERM")
         print(f"ok: browser.{a.case} (screenshots in {a.out})")
         return 0
     except (Fail, AssertionError) as e:

@@ -53,4 +53,7 @@ grep -q 'No wallet is called that' "$dir/body" || fail "an unknown wallet is not
 # the admin API and the gateway are as before
 expect 200 application/json -H "$auth" "$base/mock/health"
 expect 404 application/json "$base/"
+# a clean stop: SIGTERM exits 0 (a sanitizer's report would not)
+kill "$mock_pid"
+wait "$mock_pid" || fail "upay-mock exited $? after SIGTERM"
 echo "ok: browser.ui_http"

@@ -79,4 +79,7 @@ usage)
     ;;
 *) fail "unknown case $case_name" ;;
 esac
+# a clean stop: SIGTERM exits 0 (a sanitizer's report would not)
+kill "$mock_pid"
+wait "$mock_pid" || fail "upay-mock exited $? after SIGTERM"
 echo "ok: upay_call.$case_name"
