@@ -22,6 +22,7 @@ import argparse
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -281,6 +282,17 @@ def case_personas(page, base, out, zbarimg):
         total += 2 * len(codes)
         print(f"{wallet}: {len(codes)} Code 128 and {len(codes)} QR codes decode to their printed codes")
     print(f"persona sheet: {total} barcodes decoded by zbarimg")
+
+    # printed: A4 pages (595 x 842 pt), one wallet a page
+    page.goto(f"{base}/mock/ui/personas")
+    pdf = base64.b64decode(page.send("Page.printToPDF", {"preferCSSPageSize": True})["data"])
+    with open(os.path.join(out, "personas.pdf"), "wb") as f:
+        f.write(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]", pdf))
+    if pages != len(wallets) or {(round(float(w)), round(float(h))) for w, h in boxes} != {(595, 842)}:
+        raise Fail(f"the printed sheet has {pages} pages of {boxes}, wanted {len(wallets)} A4 pages")
+    print(f"printed: {pages} A4 pages")
 
 
 def main():
