@@ -13,7 +13,8 @@ upay-call (libupay). CASE:
             order's timeline; a rule added from the form fires on the next
             call and shows on the timeline
   personas  screenshot the persona sheet per wallet and decode every
-            barcode with zbarimg: each decodes to the code printed under it
+            barcode with zbarimg: each decodes to the code printed under it;
+            each code pays as its wallet and persona; printed, 6 A4 pages
 
 Screenshots go to DIR (docs/img/ holds the ones docs/dashboard.md shows).
 Exit 0 pass, 1 fail, 77 skipped (Chromium or zbarimg cannot run here).
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 SKIP = 77
 AGENT = "13000000000000001"
@@ -256,9 +258,29 @@ def case_live(page, base, tool, out):
         raise Fail("a refused rule was added")
 
 
-def case_personas(page, base, out, zbarimg):
+def pay_each(tool, base, cards):
+    """Pay once with every (wallet, code) as a scanner would type it; the
+    mock must take each code as that wallet's and that persona's."""
+    for i, (wallet, code) in enumerate(cards):
+        answer = call(tool, base, "method=pay", f"paytype={wallet}", "mch_id=SHEET01",
+                      f"out_trade_no=SHEET{i:05d}", "total_fee=100", "body=sheet",
+                      "device_info=T1", f"auth_code={code}")
+        if "signature: verified" not in answer or '"code":"10006"' in answer and code[-4:] not in ("9003", "9004"):
+            raise Fail(f"{wallet} code {code} was not taken:\n{answer}")
+    with urllib.request.urlopen(f"{base}/mock/orders?mch_id=SHEET01&limit=1000") as res:
+        orders = {o["out_trade_no"]: o for o in json.load(res)["orders"]}
+    for i, (wallet, code) in enumerate(cards):
+        o = orders.get(f"SHEET{i:05d}")
+        want = "default" if code.endswith("0000") else code[-4:]
+        if not o or o["paytype"] != wallet or o.get("persona") != want:
+            raise Fail(f"{wallet} code {code}: order {o}, wanted paytype {wallet} persona {want!r}")
+    print(f"every code on the sheet pays as its wallet and persona ({len(cards)} orders)")
+
+
+def case_personas(page, base, out, zbarimg, tool):
     wallets = ["WECHAT", "ALIPAY", "UNIONPAY", "QQ", "JDPAY", "BESTPAY"]
     total = 0
+    cards = []
     for wallet in wallets:
         page.goto(f"{base}/mock/ui/personas?wallet={wallet}")
         printed = page.eval("[...document.querySelectorAll('.card')].map(c => "
@@ -266,6 +288,7 @@ def case_personas(page, base, out, zbarimg):
         if len(printed) != 12 or any(a != b for a, b in printed):
             raise Fail(f"{wallet}: {len(printed)} cards, or a code printed differently: {printed}")
         codes = sorted(a for a, _ in printed)
+        cards += [(wallet, c) for c in codes]
         shot = os.path.join(out, f"personas-{wallet}.png")
         page.screenshot(shot, full_page=True)
         res = subprocess.run([zbarimg, "-q", shot], capture_output=True, text=True)
@@ -282,6 +305,7 @@ def case_personas(page, base, out, zbarimg):
         total += 2 * len(codes)
         print(f"{wallet}: {len(codes)} Code 128 and {len(codes)} QR codes decode to their printed codes")
     print(f"persona sheet: {total} barcodes decoded by zbarimg")
+    pay_each(tool, base, cards)
 
     # printed: A4 pages (595 x 842 pt), one wallet a page
     page.goto(f"{base}/mock/ui/personas")
@@ -324,7 +348,7 @@ def main():
         if a.case == "live":
             case_live(page, base, a.call, a.out)
         else:
-            case_personas(page, base, a.out, zbarimg)
+            case_personas(page, base, a.out, zbarimg, a.call)
         mock.terminate()
         if mock.wait() != 0:    # a sanitizer's report, or an unclean stop
             raise Fail(f"upay-mock exited {mock.returncode} after SIGTERM")
