@@ -246,7 +246,17 @@ def case_live(page, base, tool, out):
     page.wait_for("!document.querySelector('#rules tr[data-rule]')", "the used-up rule gone")
     page.screenshot(os.path.join(out, "dashboard-timeline.png"), full_page=True)
 
-    # 5. a bad rule gets a clear error and changes nothing
+    # 5. the linter's finding: a new refund number while one is NOTSURE
+    call(tool, base, *pay, "out_trade_no=POS000003", "auth_code=134567890123459102")
+    call(tool, base, *refund, "out_trade_no=POS000003", "out_refund_no=REF000003")
+    call(tool, base, *refund, "out_trade_no=POS000003", "out_refund_no=REF000004")
+    page.wait_for("document.querySelector('#lint li[data-kind=\"double_refund_risk\"]')",
+                  "the linter's double_refund_risk finding")
+    page.eval("document.querySelector('#orders tr[data-order=\"POS000003\"]').click()")
+    page.wait_for(f"{tl}.length === 3 && {tl}[2].querySelector('.lint').textContent"
+                  ".includes('double_refund_risk')", "the finding on the exchange that raised it")
+
+    # 6. a bad rule gets a clear error and changes nothing
     page.eval("""(() => {
         document.querySelector('#rule-arg').value = 'not-a-number';
         document.querySelector('#rule-fault').value = 'refund_processing';
@@ -256,6 +266,19 @@ def case_live(page, base, tool, out):
                   "the rule form's error")
     if page.eval("!!document.querySelector('#rules tr[data-rule]')"):
         raise Fail("a refused rule was added")
+
+    # 7. any amount, then reset the merchant (the confirmation answered yes)
+    page.eval("""(() => {
+        document.querySelector('#advance-custom').value = '7';
+        document.querySelector('#advance-form button').click();
+    })()""")
+    page.wait_for("document.querySelector('#clock-offset').textContent.startsWith('offset 86707 ')",
+                  "the clock moved 7 s more")
+    page.eval("window.confirm = () => true; document.querySelector('#reset').click()")
+    page.wait_for("document.querySelector('#orders tbody').textContent === 'no orders'",
+                  "the merchant's orders gone after the reset")
+    page.wait_for("document.querySelector('#clock').textContent === 'not created yet'",
+                  "the sandbox merchant forgotten after the reset, its clock too")
 
 
 def pay_each(tool, base, cards):

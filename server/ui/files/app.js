@@ -127,8 +127,9 @@ function renderLint(lint) {
   const ul = $('#lint');
   ul.replaceChildren();
   for (const f of lint.findings || [])
-    ul.append(el('li', {}, el('b', {}, f.kind || f.rule || 'finding'), ' ',
-      f.message || f.detail || JSON.stringify(f)));
+    ul.append(el('li', { 'data-kind': f.kind }, el('b', {}, f.kind), ' ',
+      f.out_trade_no ? `${f.out_trade_no}${f.out_refund_no ? ' / ' + f.out_refund_no : ''}: ` : '',
+      f.message));
   if (!ul.children.length) ul.append(el('li', { class: 'muted' }, 'none'));
 }
 
@@ -156,7 +157,7 @@ function renderTimeline(order, entries) {
       shaped.push(`fault ${e.fault} from ` +
         (e.fault_source === 'header' ? 'the X-Upay-Fault header' : `rule #${e.rule}`));
     const persona = personaOf[e.out_trade_no];
-    if (persona) shaped.push(`persona ${persona}`);
+    if (persona && persona !== 'default') shaped.push(`persona ${persona}`);
     const dl = el('dl', {},
       el('dt', {}, 'received'), el('dd', {}, gmt8(e.time) + ' GMT+8'),
       el('dt', {}, 'merchant clock'), el('dd', {}, e.mch_time ? gmt8(e.mch_time) + ' GMT+8' : '-'),
