@@ -30,6 +30,7 @@
 #include "http/proxy.h"
 #include "http/listen_tune.h"
 #include "http/tls_front.h"
+#include "http/ui.h"
 
 /* CivetWeb settings; documented in docs/mock.md ("Connections and timeouts"). */
 #define MOCK_NUM_THREADS "384"         /* workers = connections served at once (~5 KB each at rest) */
@@ -371,6 +372,13 @@ static int stats_handler(struct mg_connection *conn, void *user)
     return reply.status;
 }
 
+/* GET /mock/ui/...: the dashboard (http/ui.c), behind the admin guard. */
+static int ui_handler(struct mg_connection *conn, void *user)
+{
+    mock_server *server = user;
+    return mock_http_ui_handle(conn, admin_allowed(server, conn), server->admin_token ? 401 : 403);
+}
+
 static int other_handler(struct mg_connection *conn, void *user)
 {
     (void)user;
@@ -500,6 +508,7 @@ mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t er
     }
     mg_set_request_handler(server->mg, "/UnifiedPay/Gateway", gateway_handler, server);
     mg_set_request_handler(server->mg, "/mock/stats", stats_handler, server);
+    mg_set_request_handler(server->mg, "/mock/ui", ui_handler, server);
     mg_set_request_handler(server->mg, "/mock/", admin_handler, server);
     mg_set_request_handler(server->mg, "/", other_handler, server);
 
