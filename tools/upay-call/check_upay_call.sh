@@ -34,7 +34,7 @@ notsure_retry)
         auth_code=134567890123459102
     has 'signature: verified'
     has '"code":"10000"'
-    has 'string to sign: agent_id=13000000000000001&auth_code=134567890123459102&body=tea&mch_id=M9102&method=pay&out_trade_no=POS000001&total_fee=100&key=\*\*\*'
+    has 'string to sign: agent_id=13000000000000001&auth_code=134567890123459102&body=tea&mch_id=M9102&method=pay&out_trade_no=POS000001&pid=libupay&total_fee=100&version=1.0&key=\*\*\*'
     grep -q UPAYMOCK "$dir/out" && fail "the key is printed"
     run 0 --url "$base" method=refund paytype=WECHAT mch_id=M9102 out_trade_no=POS000001 out_refund_no=REF000001 total_fee=100 refund_fee=40 op_user_id=cashier1
     has '"code":"20008"'

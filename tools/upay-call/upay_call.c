@@ -9,9 +9,9 @@
  * with the key masked, the answer and whether its signature verified
  * (docs/upay-call.md). A thin front over libupay's upay_call().
  *
- * Exit status: 0 an answer came back and verified, or was one of the two
- * documented unsigned refusals (20004, 20012); 1 an answer came back but
- * could not be trusted (bad signature, not JSON, HTTP error); 3 no answer
+ * Exit status: 0 an answer came back and verified, or was a refusal sent
+ * without a sign (FAIL or VER: nothing processed); 1 an answer came back but
+ * could not be trusted (a sign that does not verify, not JSON, HTTP error); 3 no answer
  * (money may have moved); 2 usage or setup error, nothing sent.
  */
 #include <stdio.h>
@@ -34,7 +34,7 @@ static void usage(FILE *to)
             "string to sign (key masked), the answer and whether its signature verified.\n"
             "agent_id, sign_type and sign are added; any other parameter is sent as given.\n"
             "Environment: UPAY_URL, UPAY_AGENT_ID, UPAY_KEY when the option is absent.\n"
-            "Exit: 0 answered and verified (or a documented unsigned refusal),\n"
+            "Exit: 0 answered and verified (or an unsigned refusal),\n"
             "      1 answered but not trustworthy, 3 no answer, 2 usage error.\n");
 }
 
@@ -137,8 +137,10 @@ static int exit_status(upay_code rc, const upay_result *res)
     switch (rc) {
     case UPAY_OK:
         return 0;
-    case UPAY_E_GATEWAY_REFUSED:   /* verified FAIL/VER, or a documented unsigned refusal */
-        return 0;
+    case UPAY_E_GATEWAY_REFUSED:   /* a FAIL: verified, or unsigned as the live gateway sends it */
+    case UPAY_E_VERSION:
+        /* a sign that is there but does not verify is a wrong key, not a refusal */
+        return res->verified || !upay_params_get(res->params, "sign") ? 0 : 1;
     case UPAY_E_NO_ANSWER:
     case UPAY_E_TRANSPORT:
     case UPAY_E_TLS:
@@ -200,8 +202,11 @@ int main(int argc, char **argv)
     const char *signature;
     if (res->verified)
         signature = "verified";
-    else if (rc == UPAY_E_GATEWAY_REFUSED)
-        signature = "none: a documented unsigned refusal (20004 or 20012, nothing processed)";
+    else if ((rc == UPAY_E_GATEWAY_REFUSED || rc == UPAY_E_VERSION)
+             && !upay_params_get(res->params, "sign"))
+        signature = "none: an unsigned refusal (nothing processed)";
+    else if (rc == UPAY_E_GATEWAY_REFUSED || rc == UPAY_E_VERSION)
+        signature = "NOT VERIFIED: a refusal whose sign is wrong (wrong key?); nothing processed";
     else if (rc == UPAY_E_RESPONSE_SIGN)
         signature = "NOT VERIFIED: the answer's sign is missing or wrong (wrong key?)";
     else
