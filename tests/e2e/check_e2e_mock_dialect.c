@@ -591,6 +591,52 @@ START_TEST(detail_header_and_journal)
 }
 END_TEST
 
+/* Read all of the file at `path` (at most 8 KiB), NUL-terminated. */
+static void read_text(const char *path, char *out, size_t size)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(out, 1, size - 1, f);
+    out[n] = '\0';
+    fclose(f);
+}
+
+START_TEST(verbose_log)
+{
+    /* --verbose: one stderr line per answer, with the detail; stderr goes to a file here. */
+    char path[] = "/tmp/upay-mock-verbose-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    ck_assert_int_ge(saved, 0);
+    dup2(fd, STDERR_FILENO);
+    close(fd);
+    mock_options o;
+    memset(&o, 0, sizeof o);
+    o.listen = "127.0.0.1:0";
+    o.frozen_clock = 1;
+    o.verbose = 1;
+    char err[256] = "";
+    mock_server *s = mock_server_start(&o, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    mt_gw g;
+    mt_gw_init(&g, mock_server_url(s));
+    upay_params *p = mt_call(&g, "refund", "mch_id", "VERB1", "paytype", "WECHAT", NULL);
+    mt_expect(p, "FAIL", "20004", NULL);
+    upay_params_free(p);
+    mock_server_stop(s);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    char log[8192];
+    read_text(path, log, sizeof log);
+    unlink(path);
+    ck_assert_msg(strstr(log, "refund mch_id=VERB1 -> HTTP 200 FAIL 20004 -: parameter error: "
+                              "missing parameter out_trade_no") != NULL, "log: %s", log);
+}
+END_TEST
+
 static void add(Suite *s, TCase *tc, const TTest *test)
 {
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -611,5 +657,6 @@ Suite *make_e2e_mock_dialect_suite(void)
     add(s, tcase_create("v2_merchant_keys"), v2_merchant_keys);
     add(s, tcase_create("min_version"), min_version_ver);
     add(s, tcase_create("detail"), detail_header_and_journal);
+    add(s, tcase_create("verbose"), verbose_log);
     return s;
 }
