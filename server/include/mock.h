@@ -55,7 +55,8 @@ int mock_server_port(const mock_server *server);
 
 /*
  * The base URL, e.g. "http://127.0.0.1:40123" (no trailing slash); the
- * gateway is at base + "/UnifiedPay/Gateway", the admin API under
+ * gateway is at base + "/UnifiedPay/Gateway" (and, signed with merchant
+ * keys, base + "/v2/UnifiedPay/Gateway"), the admin API under
  * base + "/mock/". Borrowed: valid until mock_server_stop().
  */
 const char *mock_server_url(const mock_server *server);
