@@ -18,7 +18,8 @@ static void usage(FILE *out)
         "usage: upay-mock [options]\n"
         "\n"
         "An offline UnifiedPay gateway: POST /UnifiedPay/Gateway (pay, orderquery, refund,\n"
-        "refundquery, cancel) and an admin API under /mock/. See docs/mock.md.\n"
+        "refundquery, cancel; the agent's key signs), POST /v2/UnifiedPay/Gateway (the\n"
+        "merchant's key signs) and an admin API under /mock/. See docs/mock.md.\n"
         "\n"
         "  --listen HOST:PORT   address to serve (default 127.0.0.1:8080; port 0 picks a\n"
         "                       free port). When ready, prints exactly one line:\n"
@@ -36,7 +37,12 @@ static void usage(FILE *out)
         "                       (default: /mock/ answers loopback clients only)\n"
         "  --frozen-clock       real time stops at start: merchant clocks move only\n"
         "                       through POST /mock/clock (exact time-boundary tests)\n"
+        "  --dialect seed|live  seed (default): the 2018 pages plus docs/protocol.md;\n"
+        "                       live: the vendor's v3.2.1 v1/v2 API (unsigned refusals,\n"
+        "                       pid and version required, ...; docs/mock.md \"Dialects\")\n"
+        "  --min-version X.Y    answer state=VER to a request whose version is older\n"
         "  --quiet              log nothing to stderr\n"
+        "  --verbose            log every gateway answer, with its X-Upay-Detail\n"
         "  --proxy URL          recording proxy: forward every gateway request to URL\n"
         "                       (e.g. the live gateway) and journal both sides, for\n"
         "                       'upay-suite record' (docs/edge-cases.md)\n"
@@ -85,6 +91,13 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--quiet") == 0) {
             opts.quiet = 1;
             continue;
+        } else if (strcmp(a, "--verbose") == 0) {
+            opts.verbose = 1;
+            continue;
+        } else if (strcmp(a, "--dialect") == 0) {
+            target = &opts.dialect;
+        } else if (strcmp(a, "--min-version") == 0) {
+            target = &opts.min_version;
         } else if (strcmp(a, "--frozen-clock") == 0) {
             opts.frozen_clock = 1;
             continue;

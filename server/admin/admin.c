@@ -4,6 +4,7 @@
  */
 #include "admin/admin.h"
 #include "admin/admin_edge.h"
+#include "admin/admin_merchant.h"
 #include "observe/ledger.h"
 
 #include <cjson/cJSON.h>
@@ -380,6 +381,8 @@ static void journal_item(const mock_journal_entry *e, void *user)
         cJSON_AddStringToObject(j, "change", e->change);
     if (e->lint[0])
         cJSON_AddStringToObject(j, "lint", e->lint);
+    if (e->detail[0])
+        cJSON_AddStringToObject(j, "detail", e->detail);
     cJSON_AddItemToArray(list, j);
 }
 
@@ -414,6 +417,8 @@ void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
     const char *p = path ? path : "";
     if (mock_admin_edge_handle(ctx, http_method, p, q, body, len, out))
         ; /* rules, faults, lint */
+    else if (mock_admin_merchant_handle(ctx, http_method, p, out))
+        ; /* one merchant and its key */
     else if (strcmp(p, "/mock/health") == 0 && get)
         health(out);
     else if (strcmp(p, "/mock/reset") == 0 && post)

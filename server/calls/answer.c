@@ -9,6 +9,7 @@
 #include <upay/protocol.h>
 
 #include "calls/calls.h"
+#include "core/reply.h"
 
 static void set_now(mock_call *c, const char *name, const char *value)
 {
@@ -89,12 +90,14 @@ void mock_answer_put_time(mock_call *c, const char *name, long long when)
     mock_answer_put(c, name, buf);
 }
 
-void mock_answer_status(mock_call *c, const char *state, int code, const char *msg,
+void mock_answer_status(mock_call *c, const char *state, int code, const char *detail,
                         const char *trade_state)
 {
     mock_answer_put(c, "state", state);
     mock_answer_put_ll(c, "code", code);
-    mock_answer_put(c, "msg", msg);
+    mock_answer_put(c, "msg", mock_reply_msg(state, code));
+    snprintf(c->detail, sizeof c->detail, "%s",
+             detail && strcmp(detail, "SUCCESS") != 0 ? detail : "");
     if (trade_state)
         mock_answer_put(c, "trade_state", trade_state);
 }
@@ -163,6 +166,8 @@ static void buyer_now(mock_call *c, const char *agent_id, const char *mch_id,
     set_now(c, "sub_appid", sub_appid[0] ? sub_appid : derived_sub_appid);
     set_now(c, "sub_is_subscribe", "N");
     set_now(c, "sub_openid", sub_openid);
+    if (c->ctx->live)
+        set_now(c, "buyer_user_id", openid);   /* the buyer's id in the wallet (v3.2.1 pay) */
 }
 
 void mock_answer_buyer(mock_call *c, const mock_order *o)
@@ -202,6 +207,12 @@ void mock_answer_order_details(mock_call *c, const mock_order *o)
     mock_answer_put(c, "bank_type", bank_type_of(o->paytype));
     if (o->paid_at)
         mock_answer_put_time(c, "time_end", o->paid_at);
+    if (c->ctx->live) {
+        /* (**Decision**) base_fee is the order's amount; total_fee keeps the seed's
+           meaning, the same amount (docs/protocol.md, 14) */
+        mock_answer_put_ll(c, "base_fee", o->total_fee);
+        mock_answer_put(c, "paytype", upay_paytype_name((upay_paytype)o->paytype));
+    }
 }
 
 void mock_answer_orderquery(mock_call *c, const mock_order *o)

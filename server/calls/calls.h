@@ -45,6 +45,7 @@ typedef struct mock_call {
     mock_answer staged;              /* fields not yet in resp (see mock_answer) */
     struct mock_edge *edge;          /* the forced edge case (edge.h), or NULL */
     int nomem;                       /* set when building the answer ran out of memory */
+    char detail[240];                /* English: why this answer (X-Upay-Detail), or "" */
 } mock_call;
 
 /*
@@ -68,9 +69,12 @@ void mock_answer_put_ll(mock_call *c, const char *name, long long value);
 void mock_answer_put_time(mock_call *c, const char *name, long long when);
 
 /*
- * state, code, msg, and trade_state unless it is NULL (FAIL answers carry none).
+ * state, code, msg, and trade_state unless it is NULL (FAIL answers carry
+ * none). `msg` is the code table's text (mock_reply_msg); `detail`, our
+ * English explanation, goes to c->detail (X-Upay-Detail, the journal), not
+ * to the answer. A `detail` of "SUCCESS" or NULL clears it.
  */
-void mock_answer_status(mock_call *c, const char *state, int code, const char *msg,
+void mock_answer_status(mock_call *c, const char *state, int code, const char *detail,
                         const char *trade_state);
 
 /* state FAIL, code 20004 with `msg`, e.g. a paytype that is not the order's. */

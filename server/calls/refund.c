@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <upay/protocol.h>
+
 #include "calls/calls.h"
 #include "steer/edge.h"
 
@@ -29,6 +31,13 @@ static void answer_refund(mock_call *c, const mock_order *o, const mock_refund *
     mock_answer_put(c, "refund_channel", "ORIGINAL");
     mock_answer_put_ll(c, "refund_fee", r->refund_fee);
     mock_answer_put(c, "coupon_refund_fee", "0");
+    if (c->ctx->live) {
+        /* coupons are never refunded: asked (base) and refunded amounts are equal */
+        mock_answer_put_ll(c, "base_fee", o->total_fee);
+        mock_answer_put_ll(c, "total_fee", o->total_fee);
+        mock_answer_put_ll(c, "base_refund_fee", r->refund_fee);
+        mock_answer_put(c, "paytype", upay_paytype_name((upay_paytype)o->paytype));
+    }
 }
 
 static void answer_refused(mock_call *c, mock_refund_check why, const mock_order *o)

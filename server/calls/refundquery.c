@@ -1,10 +1,13 @@
 /*
  * server/calls/refundquery.c - the refundquery call: precedence refund_id >
- * out_refund_no > transaction_id > out_trade_no; a query by order lists
+ * out_refund_no > transaction_id > out_trade_no (the live dialect's request
+ * check leaves only one of out_refund_no > refund_id); a query by order lists
  * every refund (refused over MOCK_REFUND_QUERY_MAX), a query by refund lists
  * that one with its serial_no. refund_list is a JSON array in a string.
  */
+#include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <upay/protocol.h>
 #include <upay/refund_list.h>
@@ -26,6 +29,29 @@ static void entry_of(const mock_refund *r, upay_refund_entry *e)
     e->coupon_refund_fee = 0;
 }
 
+/*
+ * The live dialect's refund_list: each entry adds base_refund_fee, the
+ * amount asked (equal to refund_fee: coupons are never refunded). libupay
+ * encodes the seed's entries; the field is added here. NULL when memory
+ * runs out. Malloc'ed.
+ */
+static char *live_list(const char *seed_list)
+{
+    cJSON *list = cJSON_Parse(seed_list), *item;
+    char *text = NULL;
+    int ok = cJSON_IsArray(list);
+    cJSON_ArrayForEach(item, list) {
+        const cJSON *fee = cJSON_GetObjectItemCaseSensitive(item, "refund_fee");
+        if (!ok || !cJSON_IsString(fee)
+            || !cJSON_AddStringToObject(item, "base_refund_fee", fee->valuestring))
+            ok = 0;
+    }
+    if (ok)
+        text = cJSON_PrintUnformatted(list);
+    cJSON_Delete(list);
+    return text;
+}
+
 static void answer_found(mock_call *c, const mock_order *o, const mock_refund *list, size_t n)
 {
     upay_refund_entry entries[MOCK_REFUNDS_MAX];
@@ -40,6 +66,12 @@ static void answer_found(mock_call *c, const mock_order *o, const mock_refund *l
         c->nomem = 1;
         return;
     }
+    char *live = c->ctx->live ? live_list(encoded) : NULL;
+    if (c->ctx->live && !live) {
+        upay_free(encoded);
+        c->nomem = 1;
+        return;
+    }
     mock_answer_status(c, "SUCCESS", 10000, "SUCCESS", "SUCCESS");
     mock_answer_put(c, "mch_id", o->mch_id);
     mock_answer_buyer(c, o);
@@ -48,7 +80,12 @@ static void answer_found(mock_call *c, const mock_order *o, const mock_refund *l
     mock_answer_put(c, "out_trade_no", o->out_trade_no);
     mock_answer_put_ll(c, "refund_count", (long long)n);
     mock_answer_put_ll(c, "refund_fee_summary", summary);
-    mock_answer_put(c, "refund_list", encoded);
+    mock_answer_put(c, "refund_list", live ? live : encoded);
+    if (c->ctx->live) {
+        mock_answer_put_ll(c, "base_refund_fee_summary", summary);
+        mock_answer_put(c, "paytype", upay_paytype_name((upay_paytype)o->paytype));
+    }
+    free(live);
     upay_free(encoded);
 }
 

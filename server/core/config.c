@@ -191,6 +191,12 @@ mock_config *mock_config_parse(const char *json, size_t len, char *err, size_t e
             }
         snprintf(m->mch_id, sizeof m->mch_id, "%s", id);
         snprintf(m->agent_id, sizeof m->agent_id, "%s", agent);
+        if (cJSON_GetObjectItemCaseSensitive(item, "key")) {
+            const char *key = string_member(item, "key", sizeof m->key, where, err, errlen);
+            if (!key)
+                goto fail;
+            snprintf(m->key, sizeof m->key, "%s", key);
+        }
         i++;
     }
     const cJSON *minv = cJSON_GetObjectItemCaseSensitive(root, "min_version");
@@ -200,6 +206,12 @@ mock_config *mock_config_parse(const char *json, size_t len, char *err, size_t e
             goto fail;
         }
         snprintf(c->min_version, sizeof c->min_version, "%s", minv->valuestring);
+    }
+    const cJSON *dialect = cJSON_GetObjectItemCaseSensitive(root, "dialect");
+    if (dialect && (!cJSON_IsString(dialect)
+                    || mock_config_dialect(dialect->valuestring, &c->live) != 0)) {
+        snprintf(err, errlen, "config: \"dialect\" must be \"seed\" or \"live\"");
+        goto fail;
     }
     const cJSON *rules = cJSON_GetObjectItemCaseSensitive(root, "rules");
     if (rules && (!cJSON_IsArray(rules) || cJSON_GetArraySize(rules) > MOCK_RULES_MAX)) {
@@ -293,6 +305,17 @@ const mock_config_merchant *mock_config_find_merchant(const mock_config *config,
         if (strcmp(config->merchants[i].mch_id, mch_id) == 0)
             return &config->merchants[i];
     return NULL;
+}
+
+int mock_config_dialect(const char *name, int *live)
+{
+    if (!name || strcmp(name, "seed") == 0)
+        *live = 0;
+    else if (strcmp(name, "live") == 0)
+        *live = 1;
+    else
+        return -1;
+    return 0;
 }
 
 int mock_version_compare(const char *a, const char *b)

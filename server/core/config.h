@@ -6,8 +6,9 @@
  * File format (docs/mock.md):
  *   { "agents": [ { "agent_id": "...", "key": "...",
  *                   "sign_types": ["MD5", "HMAC-SHA256"] } ],
- *     "merchants": [ { "mch_id": "...", "agent_id": "..." } ],
+ *     "merchants": [ { "mch_id": "...", "agent_id": "...", "key": "..." } ],
  *     "min_version": "1.0",
+ *     "dialect": "seed" | "live",
  *     "rules": [ { "fault": "refund_processing=60", "mch_id": "...", ... } ] }
  * (rules: rules.h and docs/edge-cases.md)
  */
@@ -29,6 +30,7 @@ typedef struct mock_agent {
 typedef struct mock_config_merchant {
     char mch_id[33];
     char agent_id[33];
+    char key[129];            /* the merchant's own key (/v2/); "" = derived (merchant_key.h) */
 } mock_config_merchant;
 
 typedef struct mock_config {
@@ -37,6 +39,7 @@ typedef struct mock_config {
     mock_config_merchant *merchants;
     size_t n_merchants;
     char min_version[33];     /* "" = no minimum (VER never answered) */
+    int live;                 /* nonzero: "dialect": "live" (docs/mock.md "Dialects") */
     mock_rule *rules;         /* outcome rules added at start and after a full reset */
     size_t n_rules;
 } mock_config;
@@ -68,6 +71,12 @@ const mock_config_merchant *mock_config_find_merchant(const mock_config *config,
  * counts as 0, a non-digit ends the part. <0, 0 or >0 like strcmp.
  */
 int mock_version_compare(const char *a, const char *b);
+
+/*
+ * Parse a dialect name: "seed" (or NULL) sets *live to 0, "live" to 1.
+ * Returns 0, or -1 for anything else (*live untouched).
+ */
+int mock_config_dialect(const char *name, int *live);
 
 /* Nonzero when `mch_id` has the shape the mock accepts: 1-32 letters or digits. */
 int mock_mch_id_valid(const char *mch_id);

@@ -88,6 +88,22 @@ mock_ctx *mock_ctx_new(const mock_options *opts, char *err, size_t errlen)
             snprintf(err, errlen, "out of memory");
         goto fail;
     }
+    ctx->live = ctx->config->live;
+    if (opts->dialect && mock_config_dialect(opts->dialect, &ctx->live) != 0) {
+        snprintf(err, errlen, "--dialect wants seed or live, not \"%.40s\"", opts->dialect);
+        goto fail;
+    }
+    if (opts->min_version) {
+        if (!*opts->min_version || strlen(opts->min_version) >= sizeof ctx->config->min_version
+            || !(opts->min_version[0] >= '0' && opts->min_version[0] <= '9')) {
+            snprintf(err, errlen, "--min-version wants a dotted version such as 2.5, not \"%.40s\"",
+                     opts->min_version);
+            goto fail;
+        }
+        snprintf(ctx->config->min_version, sizeof ctx->config->min_version, "%s",
+                 opts->min_version);
+    }
+    ctx->verbose = opts->verbose && !opts->quiet;
     ctx->clock = mock_clock_new();
     if (ctx->clock && opts->frozen_clock)
         mock_clock_freeze(ctx->clock, mock_clock_real_now(ctx->clock));

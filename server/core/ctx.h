@@ -32,6 +32,8 @@ typedef struct mock_ctx {
     mock_rules *rules;         /* outcome rules and their effects (own lock) */
     mock_lint *lint;           /* the integration linter (own lock) */
     int strict_merchants;
+    int live;                  /* the live dialect (docs/mock.md "Dialects"); 0 = seed */
+    int verbose;               /* log each gateway answer to stderr */
 } mock_ctx;
 
 /* Meta name of the global clock offset in the store. */

@@ -10,10 +10,31 @@
 #include <stdlib.h>
 #include <string.h>
 #include <upay/params.h>
+#include <upay/protocol.h>
 #include <upay/response.h>
 
 static const char fallback_body[] =
-    "{\"state\":\"FAIL\",\"code\":\"20006\",\"msg\":\"system error: out of memory\"}";
+    "{\"state\":\"FAIL\",\"code\":\"20006\",\"msg\":\"\xe7\xb3\xbb\xe7\xbb\x9f\xe9\x94\x99\xe8\xaf\xaf\"}";
+
+const char *mock_reply_msg(const char *state, int code)
+{
+    if (state && strcmp(state, "VER") == 0)
+        return "\xe7\x89\x88\xe6\x9c\xac\xe8\xbf\x87\xe4\xbd\x8e"; /* 版本过低 (parameters.md, state) */
+    if (code == 10000)
+        return "SUCCESS";   /* every example of the vendor's answers */
+    const char *text = upay_gw_code_text(code);
+    return text ? text : "";
+}
+
+void mock_reply_detail(mock_reply *out, const char *text)
+{
+    size_t n = 0;
+    for (; text && text[n] && n + 1 < sizeof out->detail; n++) {
+        unsigned char ch = (unsigned char)text[n];
+        out->detail[n] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+    }
+    out->detail[n] = '\0';
+}
 
 void mock_reply_free(mock_reply *reply)
 {
@@ -60,8 +81,9 @@ void mock_reply_error(mock_reply *out, int status, const char *msg)
     mock_reply_take(out, status, own(json));
 }
 
-void mock_reply_unsigned(mock_reply *out, int code, const char *msg)
+void mock_reply_unsigned(mock_reply *out, int code, const char *detail)
 {
+    const char *msg = mock_reply_msg("FAIL", code);
     upay_params *p = upay_params_new();
     char code_text[16];
     char *json = NULL;
@@ -72,6 +94,7 @@ void mock_reply_unsigned(mock_reply *out, int code, const char *msg)
         (void)upay_response_encode(p, &json);
     upay_params_free(p);
     mock_reply_take(out, 200, own(json));
+    mock_reply_detail(out, detail);
 }
 
 void mock_reply_json(mock_reply *out, int status, cJSON *root)

@@ -18,7 +18,23 @@ typedef struct mock_reply {
     int fault;                /* a transport fault the writer applies (MOCK_FAULT_DELAY,
                                  _DROP or _TRUNCATED of fault.h), or 0 */
     long long fault_arg;      /* its argument (delay in ms) */
+    char detail[240];         /* our English diagnosis, sent as the X-Upay-Detail header and
+                                 journaled; "" = none. Printable ASCII only (mock_reply_detail) */
 } mock_reply;
+
+/*
+ * The `msg` the gateway sends for `state` and `code` (docs/protocol.md, 14):
+ * "SUCCESS" for code 10000, the vendor's VER text for state VER, else the
+ * code table's Chinese text (libupay's upay_gw_code_text), "" for a code
+ * outside the table. Static string.
+ */
+const char *mock_reply_msg(const char *state, int code);
+
+/*
+ * Set out->detail to `text` (NULL: ""), each byte outside printable ASCII
+ * replaced by '?', so it is always a valid header value; truncated to fit.
+ */
+void mock_reply_detail(mock_reply *out, const char *text);
 
 /*
  * Fill `out` with HTTP `status` and {"error":"<msg>"}: an HTTP-level error
@@ -28,9 +44,10 @@ void mock_reply_error(mock_reply *out, int status, const char *msg);
 
 /*
  * Fill `out` with HTTP 200 and the unsigned protocol answer
- * {"state":"FAIL","code":"<code>","msg":"<msg>"} (bad body, unknown agent).
+ * {"state":"FAIL","code":"<code>","msg":"<the code's text>"} (bad body,
+ * unknown agent); `detail` (English, what was wrong) goes to out->detail.
  */
-void mock_reply_unsigned(mock_reply *out, int code, const char *msg);
+void mock_reply_unsigned(mock_reply *out, int code, const char *detail);
 
 /* Take ownership of `json` (malloc'ed) as the body of `out` with `status`. */
 void mock_reply_take(mock_reply *out, int status, char *json);

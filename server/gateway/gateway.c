@@ -13,6 +13,8 @@
 #include <upay/response.h>
 
 #include "calls/calls.h"
+#include "core/merchant_key.h"
+#include "gateway/sign_nocase.h"
 #include "steer/edge.h"
 
 static int content_type_ok(const char *ct)
@@ -28,22 +30,78 @@ static int content_type_ok(const char *ct)
     return next == '\0' || next == ';' || next == ' ';
 }
 
-/* A key that is not `agent`'s: another configured agent's, else a made-up one. */
-static const char *other_agent_key(const mock_ctx *ctx, const mock_agent *agent)
+/* A key that is not `key`: a configured agent's, else a made-up one. */
+static const char *other_agent_key(const mock_ctx *ctx, const char *key)
 {
     for (size_t i = 0; i < ctx->config->n_agents; i++)
-        if (strcmp(ctx->config->agents[i].key, agent->key) != 0)
+        if (strcmp(ctx->config->agents[i].key, key) != 0)
             return ctx->config->agents[i].key;
     return "UPAYMOCK-ANOTHER-AGENTS-KEY-0000";
 }
 
-/*
- * Sign and encode `resp` (adding nonce_str) with the agent's key, or as a
- * signature fault says: altered, left out, or another agent's key.
- */
-static void reply_signed(mock_ctx *ctx, mock_reply *out, upay_params *resp, const mock_agent *agent,
-                         upay_sign_type type, mock_fault_kind fault)
+/* The request's signing key and name order: who signs, and in which dialect. */
+typedef struct signer {
+    const char *key;           /* the agent's (v1) or the merchant's (v2) key */
+    upay_sign_type type;
+    int nocase;                /* live: names sorted case-insensitively */
+} signer;
+
+static upay_code sign_compute(const upay_params *p, const signer *s, const char *key,
+                              char sig[UPAY_SIGN_BUF_SIZE])
 {
+    return s->nocase ? mock_sign_nocase_compute(p, key, s->type, sig)
+                     : upay_sign_compute(p, key, s->type, sig);
+}
+
+static upay_code sign_verify(const upay_params *p, const signer *s)
+{
+    return s->nocase ? mock_sign_nocase_verify(p, s->key, s->type)
+                     : upay_sign_verify(p, s->key, s->type);
+}
+
+/*
+ * A business success (docs/protocol.md, 14): state and trade_state both
+ * SUCCESS. In the live dialect only such an answer is signed and carries
+ * nonce_str and the detail fields.
+ */
+static int business_success(const upay_params *resp)
+{
+    const char *state = upay_params_get(resp, "state");
+    const char *trade_state = upay_params_get(resp, "trade_state");
+    return state && trade_state && strcmp(state, "SUCCESS") == 0
+           && strcmp(trade_state, "SUCCESS") == 0;
+}
+
+/* The live dialect's answer to anything but a business success: status fields, unsigned. */
+static void reply_bare(mock_reply *out, const upay_params *resp)
+{
+    static const char *const kept[] = { "state", "code", "msg", "trade_state" };
+    upay_params *bare = upay_params_new();
+    char *json = NULL;
+    int ok = bare != NULL;
+    for (size_t i = 0; ok && i < sizeof kept / sizeof kept[0]; i++) {
+        const char *v = upay_params_get(resp, kept[i]);
+        if (v)
+            ok = upay_params_set(bare, kept[i], v) == UPAY_OK;
+    }
+    if (ok)
+        (void)upay_response_encode(bare, &json);
+    upay_params_free(bare);
+    mock_reply_take_upay(out, 200, json);
+}
+
+/*
+ * Sign and encode `resp` (adding nonce_str) with the signer's key, or as a
+ * signature fault says: altered, left out, or another agent's key. In the
+ * live dialect an answer that is not a business success goes out bare.
+ */
+static void reply_signed(mock_ctx *ctx, mock_reply *out, upay_params *resp, const signer *sg,
+                         mock_fault_kind fault)
+{
+    if (ctx->live && !business_success(resp)) {
+        reply_bare(out, resp);
+        return;
+    }
     char nonce[MOCK_NONCE_SIZE];
     char *json = NULL;
     mock_ids_nonce(ctx->ids, nonce);
@@ -51,20 +109,69 @@ static void reply_signed(mock_ctx *ctx, mock_reply *out, upay_params *resp, cons
         mock_reply_take(out, 200, NULL);
         return;
     }
-    const char *key = fault == MOCK_FAULT_OTHER_AGENT_SIGN ? other_agent_key(ctx, agent) : agent->key;
+    const char *key = fault == MOCK_FAULT_OTHER_AGENT_SIGN ? other_agent_key(ctx, sg->key) : sg->key;
+    char sig[UPAY_SIGN_BUF_SIZE] = "";
     if (fault == MOCK_FAULT_NO_SIGN) {
         (void)upay_response_encode(resp, &json);
-    } else if (fault == MOCK_FAULT_BAD_SIGN) {
-        char sig[UPAY_SIGN_BUF_SIZE] = "";
-        if (upay_sign_compute(resp, key, type, sig) == UPAY_OK) {
+    } else if (sign_compute(resp, sg, key, sig) == UPAY_OK) {
+        if (fault == MOCK_FAULT_BAD_SIGN)
             sig[0] = sig[0] == 'A' ? 'B' : 'A';   /* still hex, no longer the signature */
-            if (upay_params_set(resp, "sign", sig) == UPAY_OK)
-                (void)upay_response_encode(resp, &json);
-        }
-    } else {
-        (void)upay_response_build(resp, key, type, &json);
+        if (upay_params_set(resp, "sign", sig) == UPAY_OK)
+            (void)upay_response_encode(resp, &json);
     }
     mock_reply_take_upay(out, 200, json);
+}
+
+/*
+ * POST /v2/UnifiedPay/Gateway: the merchant's own key signs, agent_id is
+ * optional. Finds the agent and the key from mch_id (and agent_id when
+ * given). Returns 0 with `*agent` and `key` set, or -1 after an unsigned
+ * refusal in `out` (no key to sign with): 20012 unknown agent, 20004 no
+ * usable mch_id, 20005 merchant unknown or of another agent.
+ */
+static int v2_signer(mock_ctx *ctx, const upay_params *req, const mock_agent **agent,
+                     char key[MOCK_MERCHANT_KEY_SIZE], mock_reply *out)
+{
+    const char *agent_id = mock_request_get(req, "agent_id");
+    const char *mch_id = mock_request_get(req, "mch_id");
+    *agent = agent_id ? mock_config_agent(ctx->config, agent_id) : NULL;
+    if (agent_id && !*agent) {
+        mock_reply_unsigned(out, 20012, "agent error: unknown agent_id");
+        return -1;
+    }
+    if (!mock_mch_id_valid(mch_id)) {
+        mock_reply_unsigned(out, 20004, "parameter error: /v2/ needs mch_id (1-32 letters or "
+                                        "digits): the merchant's key signs");
+        return -1;
+    }
+    mock_merchant m;
+    pthread_mutex_lock(&ctx->lock);
+    mock_store_rc rc = mock_store_merchant_get(ctx->store, mch_id, &m);
+    pthread_mutex_unlock(&ctx->lock);
+    const char *why = NULL;
+    if (rc == MOCK_STORE_OK) {
+        if (*agent && strcmp(m.agent_id, (*agent)->agent_id) != 0)
+            why = "merchant error: the merchant belongs to another agent";
+        else if (ctx->strict_merchants && !m.configured)
+            why = "merchant error: unknown mch_id";
+        else if (!*agent && !(*agent = mock_config_agent(ctx->config, m.agent_id)))
+            why = "merchant error: the merchant's agent is no longer configured";
+    } else if (rc == MOCK_STORE_NOT_FOUND) {
+        if (ctx->strict_merchants)
+            why = "merchant error: unknown mch_id";
+        else if (!*agent)
+            why = "merchant error: unknown mch_id (an open merchant starts with a request that "
+                  "names its agent_id)";
+    } else {
+        why = "system error: the store failed";
+    }
+    if (!why && mock_merchant_key(ctx->config, (*agent)->agent_id, mch_id, key) != 0)
+        why = "merchant error: no key for this merchant";
+    if (why) {
+        mock_reply_unsigned(out, rc == MOCK_STORE_ERROR ? 20006 : 20005, why);
+        return -1;
+    }
+    return 0;
 }
 
 /*
@@ -196,7 +303,7 @@ static void account(mock_ctx *ctx, mock_call *c, const mock_request *rq, const m
     mock_edge_lint(ctx, edge, rq, c->resp, info->mch_time, told, info->lint, sizeof info->lint);
 }
 
-static void handle(mock_ctx *ctx, const char *http_method, const char *content_type,
+static void handle(mock_ctx *ctx, int api, const char *http_method, const char *content_type,
                    const char *body, size_t len, const char *fault_header, mock_reply *out,
                    mock_journal_entry *info, mock_edge *edge)
 {
@@ -234,11 +341,23 @@ static void handle(mock_ctx *ctx, const char *http_method, const char *content_t
     if (mch && strlen(mch) < sizeof info->mch_id)
         snprintf(info->mch_id, sizeof info->mch_id, "%s", mch);
 
-    const mock_agent *agent = mock_config_agent(ctx->config, mock_request_get(req, "agent_id"));
-    if (!agent) {
-        mock_reply_unsigned(out, 20012, "agent error: unknown agent_id");
-        upay_params_free(req);
-        return;
+    const mock_agent *agent = NULL;
+    char merchant_key[MOCK_MERCHANT_KEY_SIZE];
+    signer sg = { NULL, UPAY_SIGN_MD5, ctx->live };
+    if (api == MOCK_GATEWAY_V2) {
+        if (v2_signer(ctx, req, &agent, merchant_key, out) != 0) {
+            upay_params_free(req);
+            return;
+        }
+        sg.key = merchant_key;
+    } else {
+        agent = mock_config_agent(ctx->config, mock_request_get(req, "agent_id"));
+        if (!agent) {
+            mock_reply_unsigned(out, 20012, "agent error: unknown agent_id");
+            upay_params_free(req);
+            return;
+        }
+        sg.key = agent->key;
     }
 
     mock_call c;
@@ -256,14 +375,16 @@ static void handle(mock_ctx *ctx, const char *http_method, const char *content_t
     upay_sign_type type = UPAY_SIGN_MD5;
     const char *version = mock_request_get(req, "version");
     char msg[200];
-    if (upay_sign_type_parse(mock_request_get(req, "sign_type"), &type) != UPAY_OK) {
+    upay_code type_rc = upay_sign_type_parse(mock_request_get(req, "sign_type"), &type);
+    sg.type = type;
+    if (type_rc != UPAY_OK) {
         mock_answer_status(&c, "FAIL", 20002, "signature error: unknown sign_type", NULL);
     } else if ((type == UPAY_SIGN_MD5 && !agent->allow_md5)
                || (type == UPAY_SIGN_HMAC_SHA256 && !agent->allow_hmac_sha256)) {
         mock_answer_status(&c, "FAIL", 20002,
                            "signature error: this agent does not accept that sign_type", NULL);
         /* answered in the type the request named, so the client can verify the refusal */
-    } else if ((code = upay_sign_verify(req, agent->key, type)) != UPAY_OK) {
+    } else if ((code = sign_verify(req, &sg)) != UPAY_OK) {
         mock_answer_status(&c, "FAIL", 20002,
                            code == UPAY_E_SIGN_MISSING ? "signature error: missing sign"
                                                        : "signature error", NULL);
@@ -273,7 +394,7 @@ static void handle(mock_ctx *ctx, const char *http_method, const char *content_t
         snprintf(full, sizeof full, "version %.32s is older than the minimum %s", version,
                  ctx->config->min_version);
         mock_answer_status(&c, "VER", 20004, full, NULL);
-    } else if (mock_request_check(req, &rq, msg, sizeof msg) != 0) {
+    } else if (mock_request_check_dialect(req, ctx->live, &rq, msg, sizeof msg) != 0) {
         char full[240];
         snprintf(full, sizeof full, "parameter error: %s", msg);
         mock_answer_status(&c, "FAIL", 20004, full, NULL);
@@ -298,7 +419,8 @@ static void handle(mock_ctx *ctx, const char *http_method, const char *content_t
         if (c.nomem)
             answer_outcome_unknown(&c);
         account(ctx, &c, &rq, edge, info);
-        reply_signed(ctx, out, c.resp, agent, type, edge->fault.kind);
+        reply_signed(ctx, out, c.resp, &sg, edge->fault.kind);
+        mock_reply_detail(out, c.detail);
         upay_params_free(c.resp);
         upay_params_free(req);
         return;
@@ -306,7 +428,8 @@ static void handle(mock_ctx *ctx, const char *http_method, const char *content_t
     mock_answer_finish(&c);
     if (c.nomem)
         answer_outcome_unknown(&c);
-    reply_signed(ctx, out, c.resp, agent, type, MOCK_FAULT_NONE);
+    reply_signed(ctx, out, c.resp, &sg, MOCK_FAULT_NONE);
+    mock_reply_detail(out, c.detail);
     upay_params_free(c.resp);
     upay_params_free(req);
 }
@@ -351,22 +474,48 @@ static void spoil(mock_reply *out, const mock_fault *f)
     }
 }
 
-void mock_gateway_handle_fault(mock_ctx *ctx, const char *http_method, const char *content_type,
-                               const char *body, size_t len, const char *fault_header,
-                               mock_reply *out)
+/* --verbose: one line per answer, with what the answer itself does not say. */
+static void log_answer(const mock_journal_entry *info, const mock_reply *out, int api)
+{
+    char head[120] = "";
+    upay_params *p = NULL;
+    if (out->status == 200 && upay_response_parse(out->body, out->len, 0, &p, NULL) == UPAY_OK)
+        snprintf(head, sizeof head, "%s %s %s", upay_params_get(p, "state") ? upay_params_get(p, "state") : "-",
+                 upay_params_get(p, "code") ? upay_params_get(p, "code") : "-",
+                 upay_params_get(p, "trade_state") ? upay_params_get(p, "trade_state") : "-");
+    upay_params_free(p);
+    fprintf(stderr, "upay-mock: %s%s mch_id=%s -> HTTP %d %s%s%s\n", api == MOCK_GATEWAY_V2 ? "v2 " : "",
+            info->call[0] ? info->call : "?", info->mch_id[0] ? info->mch_id : "-", out->status,
+            head, out->detail[0] ? ": " : "", out->detail);
+}
+
+void mock_gateway_handle_api(mock_ctx *ctx, int api, const char *http_method,
+                             const char *content_type, const char *body, size_t len,
+                             const char *fault_header, mock_reply *out)
 {
     mock_journal_entry info;
     mock_edge edge;
     memset(&info, 0, sizeof info);
     mock_edge_init(&edge);
     memset(out, 0, sizeof *out);
-    handle(ctx, http_method, content_type, body, len, fault_header, out, &info, &edge);
+    handle(ctx, api, http_method, content_type, body, len, fault_header, out, &info, &edge);
     info.http_status = out->status;
+    snprintf(info.detail, sizeof info.detail, "%s", out->detail);
+    if (ctx->verbose)
+        log_answer(&info, out, api);
     long long now = mock_clock_real_now(ctx->clock);
     /* the journal keeps the answer as built; a transport fault spoils it afterwards */
     mock_journal_record(ctx->journal, now, &info, body, body ? len : 0, out->body, out->len);
     if (mock_fault_is_transport(&edge.fault))
         spoil(out, &edge.fault);
+}
+
+void mock_gateway_handle_fault(mock_ctx *ctx, const char *http_method, const char *content_type,
+                               const char *body, size_t len, const char *fault_header,
+                               mock_reply *out)
+{
+    mock_gateway_handle_api(ctx, MOCK_GATEWAY_V1, http_method, content_type, body, len,
+                            fault_header, out);
 }
 
 void mock_gateway_handle(mock_ctx *ctx, const char *http_method, const char *content_type,
@@ -388,7 +537,7 @@ void mock_gateway_journal_proxied(mock_ctx *ctx, const char *body, size_t len,
         const char *method = mock_request_get(req, "method");
         if (method && strlen(method) < sizeof info.call)
             snprintf(info.call, sizeof info.call, "%s", method);
-        if (mock_request_check(req, &rq, msg, sizeof msg) == 0) {
+        if (mock_request_check_dialect(req, ctx->live, &rq, msg, sizeof msg) == 0) {
             mock_edge edge;
             mock_edge_init(&edge);
             snprintf(info.mch_id, sizeof info.mch_id, "%s", rq.mch_id);

@@ -4,7 +4,8 @@
  * mock_gateway_handle() with what arrived and send back what it answers.
  *
  * Order of checks (docs/protocol.md, section 7): HTTP method; body (content
- * type, size, form syntax: 20004 unsigned); agent (20012, unsigned);
+ * type, size, form syntax: 20004 unsigned); agent (20012, unsigned; on /v2/
+ * the merchant, whose key signs: 20004 or 20005, unsigned);
  * signature (20002); version (VER, only with a configured minimum);
  * parameters (20004); merchant (20005); then the call's business rules.
  * The first failing check answers.
@@ -40,6 +41,16 @@ void mock_gateway_handle(mock_ctx *ctx, const char *http_method, const char *con
 void mock_gateway_handle_fault(mock_ctx *ctx, const char *http_method, const char *content_type,
                                const char *body, size_t len, const char *fault_header,
                                mock_reply *out);
+
+/* Which endpoint a request came to. */
+#define MOCK_GATEWAY_V1 1   /* /UnifiedPay/Gateway: agent_id required, the agent's key signs */
+#define MOCK_GATEWAY_V2 2   /* /v2/UnifiedPay/Gateway: agent_id optional, the merchant's key
+                               signs (core/merchant_key.h); merchant checked before the signature */
+
+/* mock_gateway_handle_fault() for endpoint `api` (MOCK_GATEWAY_V1 or _V2). */
+void mock_gateway_handle_api(mock_ctx *ctx, int api, const char *http_method,
+                             const char *content_type, const char *body, size_t len,
+                             const char *fault_header, mock_reply *out);
 
 /*
  * Journal one exchange the recording proxy forwarded to `upstream`: the

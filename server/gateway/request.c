@@ -126,6 +126,12 @@ static void check_scene(checker *c)
 
 int mock_request_check(const upay_params *req, mock_request *out, char *msg, size_t msglen)
 {
+    return mock_request_check_dialect(req, 0, out, msg, msglen);
+}
+
+int mock_request_check_dialect(const upay_params *req, int live, mock_request *out, char *msg,
+                               size_t msglen)
+{
     checker c = { req, msg, msglen, 0 };
     memset(out, 0, sizeof *out);
     const char *method = required(&c, "method");
@@ -145,8 +151,9 @@ int mock_request_check(const upay_params *req, mock_request *out, char *msg, siz
         snprintf(msg, msglen, "unknown method (pay, orderquery, refund, refundquery or cancel)");
         return -1;
     }
-    out->version = text(&c, "version", 0);
-    (void)text(&c, "pid", 0);
+    /* live: required since the vendor's v2.5.0 (2019-06) */
+    out->version = text(&c, "version", live);
+    (void)text(&c, "pid", live);
     out->mch_id = shaped(&c, "mch_id", 1, mock_mch_id_valid,
                          "parameter %s must be 1-32 letters or digits");
 
@@ -192,6 +199,17 @@ int mock_request_check(const upay_params *req, mock_request *out, char *msg, siz
         break;
     case MOCK_CALL_REFUNDQUERY:
         out->paytype = check_paytype(&c);
+        if (live) {
+            /* the order keys left refundquery in the vendor's v2.5.1 */
+            out->out_refund_no = shaped(&c, "out_refund_no", 0, mock_out_refund_no_valid, ORN_FMT);
+            out->refund_id = shaped(&c, "refund_id", 0, gateway_id_valid, ID_FMT);
+            if (!c.failed && !out->refund_id && !out->out_refund_no)
+                fail(&c, "missing parameter %s (or refund_id; the live API has no query by order)",
+                     "out_refund_no");
+            if (out->out_refund_no)
+                out->refund_id = NULL;   /* out_refund_no > refund_id (v3.2.1 refundquery) */
+            break;
+        }
         out->out_trade_no = shaped(&c, "out_trade_no", 0, mock_out_trade_no_valid, OTN_FMT);
         out->transaction_id = shaped(&c, "transaction_id", 0, gateway_id_valid, ID_FMT);
         out->out_refund_no = shaped(&c, "out_refund_no", 0, mock_out_refund_no_valid, ORN_FMT);

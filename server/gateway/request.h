@@ -47,6 +47,15 @@ typedef struct mock_request {
  */
 int mock_request_check(const upay_params *req, mock_request *out, char *msg, size_t msglen);
 
+/*
+ * The same in a dialect: `live` nonzero adds the live rules (docs/protocol.md,
+ * 14): `pid` and `version` required; refundquery by out_refund_no or
+ * refund_id only (out_trade_no and transaction_id are ignored, and are not
+ * enough alone), out_refund_no winning over refund_id.
+ */
+int mock_request_check_dialect(const upay_params *req, int live, mock_request *out, char *msg,
+                               size_t msglen);
+
 /* The value of `name`, or NULL when absent or empty. Borrowed. */
 const char *mock_request_get(const upay_params *req, const char *name);
 

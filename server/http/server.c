@@ -32,6 +32,9 @@
 #include "http/tls_front.h"
 #include "http/ui.h"
 
+/* Our English diagnosis of a gateway answer (docs/mock.md "X-Upay-Detail"). */
+#define MOCK_DETAIL_HEADER "X-Upay-Detail"
+
 /* CivetWeb settings; documented in docs/mock.md ("Connections and timeouts"). */
 #define MOCK_NUM_THREADS "384"         /* workers = connections served at once (~5 KB each at rest) */
 #define MOCK_REQUEST_TIMEOUT_MS "2000" /* a request must arrive within 2 s */
@@ -85,6 +88,8 @@ static void send_reply(struct mg_connection *conn, const mock_reply *reply, int 
         mg_response_header_add(conn, "Cache-Control", "no-store", -1);
         if (reply->allow)
             mg_response_header_add(conn, "Allow", reply->allow, -1);
+        if (reply->detail[0])
+            mg_response_header_add(conn, MOCK_DETAIL_HEADER, reply->detail, -1);
         mg_response_header_add(conn, "Connection", "close", -1);
         mg_response_header_send(conn);
         mg_write(conn, reply->body, reply->len);
@@ -94,12 +99,13 @@ static void send_reply(struct mg_connection *conn, const mock_reply *reply, int 
     time_t now = time(NULL);
     struct tm tm;
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &tm));
-    char head[512];
+    char head[512 + sizeof reply->detail];
     int n = snprintf(head, sizeof head,
                      "HTTP/1.1 %d %s\r\n"
                      "Content-Type: %s\r\n"
                      "Content-Length: %zu\r\n"
                      "Cache-Control: no-store\r\n"
+                     "%s%s%s"
                      "%s%s%s"
                      "Date: %s\r\n"
                      "Connection: %s\r\n\r\n",
@@ -107,7 +113,9 @@ static void send_reply(struct mg_connection *conn, const mock_reply *reply, int 
                      reply->content_type ? reply->content_type : "application/json; charset=utf-8",
                      reply->len,
                      reply->allow ? "Allow: " : "", reply->allow ? reply->allow : "",
-                     reply->allow ? "\r\n" : "", date, connection_header(conn));
+                     reply->allow ? "\r\n" : "",
+                     reply->detail[0] ? MOCK_DETAIL_HEADER ": " : "", reply->detail,
+                     reply->detail[0] ? "\r\n" : "", date, connection_header(conn));
     if (n < 0 || (size_t)n >= sizeof head)
         n = 0;
     char *whole = malloc((size_t)n + reply->len);
@@ -242,7 +250,10 @@ static int gateway_handler(struct mg_connection *conn, void *user)
     const struct mg_request_info *ri = mg_get_request_info(conn);
     mock_reply reply;
     memset(&reply, 0, sizeof reply);
-    if (!ri->local_uri || strcmp(ri->local_uri, "/UnifiedPay/Gateway") != 0) {
+    int api = !ri->local_uri ? 0
+              : strcmp(ri->local_uri, "/UnifiedPay/Gateway") == 0 ? MOCK_GATEWAY_V1
+              : strcmp(ri->local_uri, "/v2/UnifiedPay/Gateway") == 0 ? MOCK_GATEWAY_V2 : 0;
+    if (!api) {
         mock_reply_error(&reply, 404, "no such path: the gateway is POST /UnifiedPay/Gateway");
         send_reply(conn, &reply, 0);
         mock_reply_free(&reply);
@@ -261,9 +272,9 @@ static int gateway_handler(struct mg_connection *conn, void *user)
     if (too_large)
         mock_reply_unsigned(&reply, 20004, "parameter error: the body is larger than 65536 bytes");
     else
-        mock_gateway_handle_fault(server->ctx, ri->request_method,
-                                  mg_get_header(conn, "Content-Type"), body, len,
-                                  mg_get_header(conn, MOCK_FAULT_HEADER), &reply);
+        mock_gateway_handle_api(server->ctx, api, ri->request_method,
+                                mg_get_header(conn, "Content-Type"), body, len,
+                                mg_get_header(conn, MOCK_FAULT_HEADER), &reply);
     int status = reply.status;
     atomic_fetch_add(&server->requests, 1);
     if (reply.fault)
@@ -507,6 +518,7 @@ mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t er
         goto fail;
     }
     mg_set_request_handler(server->mg, "/UnifiedPay/Gateway", gateway_handler, server);
+    mg_set_request_handler(server->mg, "/v2/UnifiedPay/Gateway", gateway_handler, server);
     mg_set_request_handler(server->mg, "/mock/stats", stats_handler, server);
     mg_set_request_handler(server->mg, "/mock/ui", ui_handler, server);
     mg_set_request_handler(server->mg, "/mock/", admin_handler, server);

@@ -28,6 +28,8 @@ typedef struct mock_options {
     int strict_merchants;      /* nonzero: only configured merchants are accepted */
     const char *admin_token;   /* NULL: /mock/ answers loopback clients only */
     int quiet;                 /* nonzero: log nothing to stderr */
+    int verbose;               /* nonzero: log one line per gateway answer to stderr, with
+                                  its X-Upay-Detail (ignored with quiet) */
     int frozen_clock;          /* nonzero: real time stops at start; clocks move only through
                                   POST /mock/clock, so time-boundary tests are exact */
     const char *dialect;       /* "seed" (NULL: the default, the 2018 pages plus
@@ -53,7 +55,8 @@ int mock_server_port(const mock_server *server);
 
 /*
  * The base URL, e.g. "http://127.0.0.1:40123" (no trailing slash); the
- * gateway is at base + "/UnifiedPay/Gateway", the admin API under
+ * gateway is at base + "/UnifiedPay/Gateway" (and, signed with merchant
+ * keys, base + "/v2/UnifiedPay/Gateway"), the admin API under
  * base + "/mock/". Borrowed: valid until mock_server_stop().
  */
 const char *mock_server_url(const mock_server *server);

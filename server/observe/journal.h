@@ -32,6 +32,7 @@ typedef struct mock_journal_entry {
     char fault_source[8];     /* "rule" or "header" */
     char change[256];         /* the state changes it caused */
     char lint[128];           /* linter findings it raised, comma-separated */
+    char detail[240];         /* our English diagnosis (the X-Upay-Detail header), or "" */
 } mock_journal_entry;
 
 /* A journal keeping `capacity` entries (0 = MOCK_JOURNAL_CAPACITY). NULL when out of memory. */

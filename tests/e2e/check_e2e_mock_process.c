@@ -3,7 +3,8 @@
  * server: runs build/bin/upay-mock (fork/exec, --listen 127.0.0.1:0) and
  * reads its "listening" line, restarts it over a --state file after a
  * SIGKILL, checks --seed, --config with --strict-merchants and a minimum
- * version, --admin-token, TLS and the command line.
+ * version, --admin-token, TLS, --dialect and --min-version, and the
+ * command line.
  */
 #include <check.h>
 #include <errno.h>
@@ -301,7 +302,9 @@ START_TEST(command_line)
     ck_assert_int_eq(run_program(help, out, sizeof out), 0);
     static const char *const options[] = { "--listen", "--config", "--state", "--seed", "--tls-cert",
                                            "--tls-key", "--strict-merchants", "--admin-token",
-                                           "--quiet", "9001", "9104" };
+                                           "--quiet", "9001", "9104", "--dialect",
+                                           "--min-version", "--verbose",
+                                           "/v2/UnifiedPay/Gateway" };
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         ck_assert_msg(strstr(out, options[i]) != NULL, "--help lacks %s", options[i]);
     const char *unknown[] = { "--bogus", NULL };
@@ -313,6 +316,34 @@ START_TEST(command_line)
     ck_assert_ptr_nonnull(strstr(out, "HOST:PORT"));
     const char *missing[] = { "--config", NULL };
     ck_assert_int_eq(run_program(missing, out, sizeof out), 2);
+    const char *bad_dialect[] = { "--listen", "127.0.0.1:0", "--dialect", "v3", NULL };
+    ck_assert_int_eq(run_program(bad_dialect, out, sizeof out), 1);
+    ck_assert_ptr_nonnull(strstr(out, "seed or live"));
+    const char *no_version[] = { "--min-version", NULL };
+    ck_assert_int_eq(run_program(no_version, out, sizeof out), 2);
+}
+END_TEST
+
+/* The program's --dialect live and --min-version reach the gateway. */
+START_TEST(dialect_options)
+{
+    const char *args[] = { "--listen", "127.0.0.1:0", "--quiet", "--dialect", "live",
+                           "--min-version", "2.0", NULL };
+    mt_child c;
+    mt_child_start(&c, args);
+    mt_gw gw;
+    mt_gw_init(&gw, c.url);
+    gw.live = 1;
+    upay_params *p = mt_call(&gw, "orderquery", "pid", "x", "version", "1.9", "mch_id", "DIA1",
+                             "paytype", "WECHAT", "out_trade_no", "NOSUCHORDER", NULL);
+    mt_expect(p, "VER", "20004", NULL);
+    ck_assert_int_eq((int)upay_params_count(p), 3);   /* live: bare state, code, msg */
+    upay_params_free(p);
+    p = mt_call(&gw, "orderquery", "version", "2.0", "mch_id", "DIA1", "paytype", "WECHAT",
+                "out_trade_no", "NOSUCHORDER", NULL);
+    mt_expect(p, "FAIL", "20004", NULL);              /* live: pid is required */
+    upay_params_free(p);
+    ck_assert_int_eq(mt_child_stop(&c, SIGTERM), 0);
 }
 END_TEST
 
@@ -333,5 +364,6 @@ Suite *make_e2e_mock_process_suite(void)
     add(s, tcase_create("config_strict"), config_strict_version);
     add(s, tcase_create("admin_token"), admin_token);
     add(s, tcase_create("command_line"), command_line);
+    add(s, tcase_create("dialect_options"), dialect_options);
     return s;
 }

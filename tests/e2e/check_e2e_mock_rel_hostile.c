@@ -93,13 +93,13 @@ START_TEST(body_over_limit)
     body[n] = '\0';
     upay_params *p = mt_post_raw(&gw, body, n);
     mt_expect(p, "FAIL", "20004", NULL);
-    ck_assert_ptr_nonnull(strstr(mt_field(p, "msg"), "65536"));
+    ck_assert_ptr_nonnull(strstr(mt_detail(), "65536"));
     ck_assert_ptr_null(upay_params_get(p, "sign"));
     upay_params_free(p);
     /* Exactly at the limit: read in full, refused for what it says (no agent). */
     body[n - 1] = '\0';
     p = mt_post_raw(&gw, body, n - 1);
-    ck_assert_ptr_null(strstr(mt_field(p, "msg"), "65536"));
+    ck_assert_ptr_null(strstr(mt_detail(), "65536"));
     upay_params_free(p);
     /* Ten times the limit. */
     char *big = realloc(body, 10 * n);
@@ -393,8 +393,10 @@ START_TEST(bad_values)
     const char *code = mt_field(p, "code"), *msg = mt_field(p, "msg");
     ck_assert_msg(strcmp(code, "20004") == 0, "%s: code %s (%s)", c->what, code, msg);
     ck_assert_msg(strcmp(mt_field(p, "state"), "SUCCESS") != 0, "%s: state SUCCESS", c->what);
-    ck_assert_msg(strstr(msg, c->msg_has) != NULL && strlen(msg) > 10, "%s: unclear msg \"%s\"",
-                  c->what, msg);
+    /* msg is the code's text; what was wrong is in X-Upay-Detail */
+    ck_assert_str_eq(msg, upay_gw_code_text(20004));
+    ck_assert_msg(strstr(mt_detail(), c->msg_has) != NULL && strlen(mt_detail()) > 10,
+                  "%s: unclear X-Upay-Detail \"%s\"", c->what, mt_detail());
     upay_params_free(p);
     /* Nothing was stored, and the mock still serves. */
     p = mt_call(&gw, "orderquery", "mch_id", "HOST1", "paytype", "WECHAT", "out_trade_no",

@@ -39,7 +39,11 @@ typedef struct mt_http_reply {
     size_t len;
     char allow[64];      /* value of an Allow header, or "" */
     char content_type[96];
+    char detail[256];    /* value of X-Upay-Detail (the mock's English diagnosis), or "" */
 } mt_http_reply;
+
+/* X-Upay-Detail of the latest answer mt_post_raw() (so mt_send, mt_call...) received. */
+static char mt_last_detail[256];
 
 static inline size_t mt_write_cb(char *data, size_t size, size_t n, void *user)
 {
@@ -66,6 +70,8 @@ static inline size_t mt_header_cb(char *data, size_t size, size_t n, void *user)
     line[strcspn(line, "\r\n")] = '\0';
     if (strncasecmp(line, "Allow:", 6) == 0)
         snprintf(r->allow, sizeof r->allow, "%s", line + 6 + strspn(line + 6, " "));
+    if (strncasecmp(line, "X-Upay-Detail:", 14) == 0)
+        snprintf(r->detail, sizeof r->detail, "%s", line + 14 + strspn(line + 14, " "));
     if (strncasecmp(line, "Content-Type:", 13) == 0)
         snprintf(r->content_type, sizeof r->content_type, "%s", line + 13 + strspn(line + 13, " "));
     return len;
@@ -138,6 +144,11 @@ typedef struct mt_gw {
     const char *key;
     const char *answer_key;    /* key answers are verified with; NULL: `key` */
     upay_sign_type type;
+    const char *path;          /* gateway path; NULL: "/UnifiedPay/Gateway" */
+    int live;                  /* the mock runs --dialect live: only a business success
+                                  (state and trade_state SUCCESS) is signed */
+    const char *pid;           /* added to every request that has none; NULL: not sent */
+    const char *version;       /* the same for `version` (the live dialect requires both) */
 } mt_gw;
 
 static inline void mt_gw_init(mt_gw *g, const char *base)
@@ -153,25 +164,38 @@ static inline void mt_gw_init(mt_gw *g, const char *base)
 static inline upay_params *mt_post_raw(const mt_gw *g, const char *body, size_t len)
 {
     char url[192];
-    snprintf(url, sizeof url, "%s/UnifiedPay/Gateway", g->base);
+    snprintf(url, sizeof url, "%s%s", g->base, g->path ? g->path : "/UnifiedPay/Gateway");
     mt_http_reply r;
     ck_assert_int_eq(mt_http("POST", url, "application/x-www-form-urlencoded", body, len, NULL, &r), 0);
     ck_assert_int_eq(r.status, 200);
     upay_params *p = NULL;
     ck_assert_msg(upay_response_parse(r.body, r.len, 0, &p, NULL) == UPAY_OK, "not JSON: %s", r.body);
+    snprintf(mt_last_detail, sizeof mt_last_detail, "%s", r.detail);
     mt_http_reply_free(&r);
     return p;
 }
 
+/* The X-Upay-Detail of the latest gateway answer ("" when it had none). Borrowed. */
+static inline const char *mt_detail(void)
+{
+    return mt_last_detail;
+}
+
 /*
- * Sign `req` with the gateway's agent (agent_id added when absent) and
- * send it. The answer is checked: a `sign` that verifies with the key
- * (except for 20012 and unsigned FAIL answers, which must carry none).
+ * Sign `req` with the gateway's agent (agent_id, pid and version added
+ * when absent, unless the gateway's are NULL) and send it. The answer is checked: a
+ * `sign` that verifies with the key (except for 20012 and unsigned FAIL
+ * answers, which must carry none; with `live`, only a business success is
+ * signed, and it must be).
  */
 static inline upay_params *mt_send(const mt_gw *g, upay_params *req)
 {
-    if (!upay_params_get(req, "agent_id"))
+    if (!upay_params_get(req, "agent_id") && g->agent_id)
         upay_params_set(req, "agent_id", g->agent_id);
+    if (!upay_params_get(req, "pid") && g->pid)
+        upay_params_set(req, "pid", g->pid);
+    if (!upay_params_get(req, "version") && g->version)
+        upay_params_set(req, "version", g->version);
     if (g->type == UPAY_SIGN_HMAC_SHA256 && !upay_params_get(req, "sign_type"))
         upay_params_set(req, "sign_type", "HMAC-SHA256");
     ck_assert_int_eq(upay_sign_params(req, g->key, g->type), UPAY_OK);
@@ -181,11 +205,20 @@ static inline upay_params *mt_send(const mt_gw *g, upay_params *req)
     upay_free(body);
     const char *code = upay_params_get(p, "code");
     ck_assert_ptr_nonnull(code);
+    if (g->live) {
+        const char *st = upay_params_get(p, "state"), *ts = upay_params_get(p, "trade_state");
+        int success = st && ts && strcmp(st, "SUCCESS") == 0 && strcmp(ts, "SUCCESS") == 0;
+        ck_assert_msg(!upay_params_get(p, "sign") == !success,
+                      "live: %s answer with code %s", success ? "unsigned success" : "signed",
+                      code);
+        ck_assert_msg(!upay_params_get(p, "nonce_str") == !success,
+                      "live: nonce_str on an answer with code %s", code);
+    }
     if (upay_params_get(p, "sign"))
         ck_assert_msg(upay_response_verify(p, g->answer_key ? g->answer_key : g->key, g->type)
                           == UPAY_OK,
                       "answer signature does not verify (code %s)", code);
-    else
+    else if (!g->live)
         ck_assert_msg(strcmp(code, "20012") == 0 || strcmp(code, "20004") == 0,
                       "unsigned answer with code %s", code);
     return p;
@@ -217,7 +250,21 @@ static inline upay_params *mt_call(const mt_gw *g, const char *method, ...)
     return p;
 }
 
-/* Check state, code and trade_state (NULL: must be absent). */
+/*
+ * The msg every answer carries for `state` and `code`, in both dialects:
+ * SUCCESS for 10000, 版本过低 for state VER, else the vendor's code table.
+ */
+static inline const char *mt_msg_of(const char *state, const char *code)
+{
+    if (strcmp(state, "VER") == 0)
+        return "\xe7\x89\x88\xe6\x9c\xac\xe8\xbf\x87\xe4\xbd\x8e";
+    if (strcmp(code, "10000") == 0)
+        return "SUCCESS";
+    const char *text = upay_gw_code_text(atoi(code));
+    return text ? text : "";
+}
+
+/* Check state, code and trade_state (NULL: must be absent), and that msg is the code's text. */
 #define mt_expect(p, state, code, trade_state) \
     mt_expect_at(p, state, code, trade_state, __FILE__, __LINE__)
 
@@ -231,6 +278,8 @@ static inline void mt_expect_at(const upay_params *p, const char *state, const c
                   "%s:%d: want %s/%s/%s, got %s/%s/%s (%s)", file, line, state, code,
                   trade_state ? trade_state : "-", s ? s : "-", c ? c : "-", t ? t : "-",
                   m ? m : "");
+    ck_assert_msg(m && strcmp(m, mt_msg_of(state, code)) == 0, "%s:%d: msg \"%s\" is not %s's text",
+                  file, line, m ? m : "(none)", code);
 }
 
 /* A field's value, failing the test when absent. Borrowed from p. */

@@ -12,11 +12,15 @@
  *   2  the body with a fuzzed HTTP method and content type
  *   3  an admin request: "PATH[?QUERY]\n" then the body; the next byte picks
  *      GET or POST
+ * Bit 0x40 of the first byte sends it to a second mock in the live dialect
+ * (mode 1 then signs with names sorted ignoring case); bit 0x80 sends a
+ * gateway request to /v2/ (mode 1 then signs with the merchant's derived key).
  * Oracles: every answer is a status with a NUL-terminated body of the
  * stated length; every 200 gateway answer is a JSON object of strings whose
- * signature, when present, verifies with the agent's key; and every 64
- * inputs (and after each of the first 16) GET /mock/ledger must say the
- * store is consistent.
+ * signature, when present, verifies with the key that signed the request;
+ * in the live dialect only a business success carries sign or nonce_str and
+ * a FAIL is exactly state, code, msg; and every 64 inputs (and after each
+ * of the first 16) GET /mock/ledger must say each store is consistent.
  */
 #include <string.h>
 #include <upay/form.h>
@@ -26,6 +30,8 @@
 
 #include "admin/admin.h"
 #include "core/ctx.h"
+#include "core/merchant_key.h"
+#include "gateway/sign_nocase.h"
 #include "fuzz.h"
 #include "gateway/gateway.h"
 #include "observe/ledger.h"
@@ -38,7 +44,9 @@
 #define LEDGER_EVERY 64
 #define RESET_EVERY 4096
 
-static mock_ctx *ctx;
+static mock_ctx *seed_ctx, *live_ctx;
+static mock_ctx *ctx;      /* the one this input goes to */
+static int api;            /* MOCK_GATEWAY_V1 or _V2 for this input */
 static unsigned long runs;
 static int verbose;   /* UPAY_FUZZ_VERBOSE=1: print every answer (to read an artifact's story) */
 
@@ -53,8 +61,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     o.seed = 1;
     verbose = getenv("UPAY_FUZZ_VERBOSE") != NULL;
     char err[256] = "";
-    ctx = mock_ctx_new(&o, err, sizeof err);
-    if (!ctx) {
+    seed_ctx = mock_ctx_new(&o, err, sizeof err);
+    o.dialect = "live";
+    live_ctx = seed_ctx ? mock_ctx_new(&o, err, sizeof err) : NULL;
+    if (!seed_ctx || !live_ctx) {
         fprintf(stderr, "fuzz_gateway: mock_ctx_new: %s\n", err);
         abort();
     }
@@ -86,6 +96,14 @@ static void check_gateway_answer(const mock_reply *r, const char *key)
               || upay_response_verify(p, key, UPAY_SIGN_HMAC_SHA256) == UPAY_OK;
         FUZZ_CHECK(ok, "signed answer does not verify: %s", r->body);
     }
+    if (ctx->live) {
+        const char *st = upay_params_get(p, "state"), *ts = upay_params_get(p, "trade_state");
+        int success = ts && strcmp(st, "SUCCESS") == 0 && strcmp(ts, "SUCCESS") == 0;
+        FUZZ_CHECK(success || (!upay_params_get(p, "sign") && !upay_params_get(p, "nonce_str")),
+                   "live: a refusal is signed: %s", r->body);
+        FUZZ_CHECK(strcmp(st, "FAIL") != 0 || upay_params_count(p) == 3,
+                   "live: a FAIL is not exactly state, code, msg: %s", r->body);
+    }
     upay_params_free(p);
 }
 
@@ -93,7 +111,7 @@ static void send_raw(const char *method, const char *type, const char *body, siz
                      const char *key)
 {
     mock_reply r;
-    mock_gateway_handle(ctx, method, type, body, len, &r);
+    mock_gateway_handle_api(ctx, api, method, type, body, len, NULL, &r);
     check_gateway_answer(&r, key);
     mock_reply_free(&r);
 }
@@ -112,12 +130,23 @@ static void send_signed(const char *body, size_t len)
     }
     /* A known agent's key; anyone else gets agent 1's key (then: 20012). */
     const char *key = strcmp(agent, AGENT2) == 0 ? KEY2 : KEY1;
+    char merchant_key[MOCK_MERCHANT_KEY_SIZE];
+    const char *mch_id = upay_params_get(p, "mch_id");
+    if (api == MOCK_GATEWAY_V2) {
+        /* the merchant's derived key (its agent's, when the merchant is another's: 20002) */
+        mock_merchant_key_derive(key, mch_id ? mch_id : "", merchant_key);
+        key = merchant_key;
+    }
     upay_sign_type type = UPAY_SIGN_MD5;
     const char *st = upay_params_get(p, "sign_type");
     if (st && upay_sign_type_parse(st, &type) != UPAY_OK)
         type = UPAY_SIGN_MD5;
+    char sig[UPAY_SIGN_BUF_SIZE];
+    upay_code rc = ctx->live ? mock_sign_nocase_compute(p, key, type, sig)
+                             : upay_sign_compute(p, key, type, sig);
     char *signed_body = NULL;
-    if (upay_sign_params(p, key, type) == UPAY_OK && upay_form_encode(p, &signed_body) == UPAY_OK)
+    if (rc == UPAY_OK && upay_params_set(p, "sign", sig) == UPAY_OK
+        && upay_form_encode(p, &signed_body) == UPAY_OK)
         send_raw("POST", FORM, signed_body, strlen(signed_body), key);
     upay_free(signed_body);
     upay_params_free(p);
@@ -152,10 +181,10 @@ static void send_admin(const char *in, size_t len)
     mock_reply_free(&r);
 }
 
-static void check_ledger(void)
+static void check_ledger(mock_ctx *c)
 {
     mock_reply r;
-    mock_ledger_report(ctx, NULL, &r);
+    mock_ledger_report(c, NULL, &r);
     check_reply(&r);
     FUZZ_CHECK(r.status == 200 && strstr(r.body, "\"consistent\":true"), "ledger: %s", r.body);
     mock_reply_free(&r);
@@ -172,6 +201,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FORM, "application/json", "application/x-www-form-urlencoded; charset=utf-8",
         "text/plain", "", NULL,
     };
+    ctx = (data[0] & 0x40) ? live_ctx : seed_ctx;
+    api = (data[0] & 0x80) ? MOCK_GATEWAY_V2 : MOCK_GATEWAY_V1;
     switch (data[0] % 4) {
     case 0:
         send_raw("POST", FORM, in, len, NULL);
@@ -190,11 +221,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     }
     runs++;
-    if (runs <= 16 || runs % LEDGER_EVERY == 0)
-        check_ledger();
+    if (runs <= 16 || runs % LEDGER_EVERY == 0) {
+        check_ledger(seed_ctx);
+        check_ledger(live_ctx);
+    }
     if (runs % RESET_EVERY == 0) {
         mock_reply r;
-        mock_admin_handle(ctx, "POST", "/mock/reset", NULL, "{}", 2, &r);
+        mock_admin_handle(seed_ctx, "POST", "/mock/reset", NULL, "{}", 2, &r);
+        mock_reply_free(&r);
+        mock_admin_handle(live_ctx, "POST", "/mock/reset", NULL, "{}", 2, &r);
         mock_reply_free(&r);
     }
     return 0;
