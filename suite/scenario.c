@@ -269,17 +269,55 @@ static int check_rule(const cJSON *rule, const char *what, suite_buf *err)
     return check_templates(rule, err);
 }
 
+/*
+ * "decide": {"R-AREA-NN": {expectations}, ...}: expectations that hold a
+ * decision of ours (the rule named), not the protocol.
+ */
+static int check_decide(const cJSON *decide, const char *what, suite_buf *err)
+{
+    if (!decide)
+        return 0;
+    if (!cJSON_IsObject(decide) || !decide->child) {
+        suite_buf_printf(err, "%s: \"decide\" must be an object of rule id: expectations", what);
+        return -1;
+    }
+    for (const cJSON *g = decide->child; g; g = g->next) {
+        if (!valid_rule_id(g->string)) {
+            suite_buf_printf(err, "%s: decide: \"%s\" is not a rule id (R-AREA-NN)", what,
+                             g->string);
+            return -1;
+        }
+        if (!cJSON_IsObject(g) || suite_expect_validate(g, err) != 0) {
+            if (!err->len)
+                suite_buf_printf(err, "%s: decide: %s needs an object of expectations", what,
+                                 g->string);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* "dialect": "seed" | "live" (a scenario or step for that dialect only). */
+static int check_dialect(const cJSON *d, const char *what, suite_buf *err)
+{
+    if (!d || (cJSON_IsString(d) && (!strcmp(d->valuestring, "seed") ||
+                                     !strcmp(d->valuestring, "live"))))
+        return 0;
+    suite_buf_printf(err, "%s: \"dialect\" must be \"seed\" or \"live\"", what);
+    return -1;
+}
+
 static int check_step(const cJSON *st, size_t index, unsigned requires, const cJSON *mock,
                       suite_step *out, suite_buf *err)
 {
     static const char *const common[] = {"title", "repeat", "expect", "capture"};
     static const char *const call_keys[] = {"call", "params", "as", "timeout_ms", "title",
-                                            "repeat", "expect", "capture", NULL};
-    static const char *const raw_keys[] = {"raw", "title", "repeat", "expect", "capture", NULL};
+                                            "repeat", "expect", "capture", "decide", "dialect", NULL};
+    static const char *const raw_keys[] = {"raw", "title", "repeat", "expect", "capture", "decide", "dialect", NULL};
     static const char *const flow_keys[] = {"flow", "params", "options", "as", "timeout_ms",
-                                            "title", "repeat", "expect", "capture", NULL};
+                                            "title", "repeat", "expect", "capture", "decide", "dialect", NULL};
     static const char *const mock_keys[] = {"mock", "advance_seconds", "rule", "title", "repeat",
-                                            "expect", "capture", NULL};
+                                            "expect", "capture", "decide", "dialect", NULL};
     static const char *const set_keys[] = {"set", "title", NULL};
     (void)common;
     char what[64];
@@ -417,6 +455,9 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
     }
     if (suite_expect_validate(cJSON_GetObjectItemCaseSensitive(st, "expect"), err) != 0)
         return -1;
+    if (check_decide(cJSON_GetObjectItemCaseSensitive(st, "decide"), what, err) != 0 ||
+        check_dialect(cJSON_GetObjectItemCaseSensitive(st, "dialect"), what, err) != 0)
+        return -1;
     const cJSON *cap = cJSON_GetObjectItemCaseSensitive(st, "capture");
     if (cap) {
         if (!cJSON_IsObject(cap)) {
@@ -439,7 +480,7 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
 static suite_scenario *parse_scenario(const cJSON *obj, const char *file, suite_buf *err)
 {
     static const char *const keys[] = {"name", "description", "tags", "rules", "requires",
-                                       "mock", "steps", NULL};
+                                       "mock", "dialect", "steps", NULL};
     if (!cJSON_IsObject(obj)) {
         suite_buf_puts(err, "a scenario must be an object");
         return NULL;
@@ -498,6 +539,10 @@ static suite_scenario *parse_scenario(const cJSON *obj, const char *file, suite_
     free(reqs);
     if (rc != 0)
         goto fail;
+    const cJSON *dialect = cJSON_GetObjectItemCaseSensitive(s->json, "dialect");
+    if (check_dialect(dialect, "scenario", err) != 0)
+        goto fail;
+    s->dialect = dialect ? dialect->valuestring : NULL;
     s->mock = cJSON_GetObjectItemCaseSensitive(s->json, "mock");
     if (s->mock) {
         if (suite_private_validate(s->mock, err) != 0)

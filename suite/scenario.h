@@ -52,6 +52,8 @@ typedef struct suite_scenario {
     suite_step *steps;
     size_t nsteps;
     size_t index;        /* position in load order */
+    const char *dialect; /* "seed" or "live": runs only on a target of that dialect; NULL =
+                            any. Borrowed from json */
     const cJSON *mock;   /* "mock" object: run on a private mock (private_mock.h); NULL
                             = the shared target. Borrowed from json */
     cJSON *json;         /* the scenario object; owned */
