@@ -250,7 +250,8 @@ static int start_private(suite_ctx *ctx, const suite_scenario *s, size_t positio
 }
 
 /*
- * The step's decisions ("decide": {rule: expectations}). Against upay-mock a
+ * The step's decisions ("decide": {rule: expectations}; "rule@dialect" only on
+ * a target of that dialect). Against upay-mock a
  * decision is checked like any expectation (-1, `fail` set). Elsewhere a
  * decision that differs is a fidelity note, appended to `notes`, and 0 is
  * returned. SUITE_TPL_MISSING when an expected value needs a missing input.
@@ -260,6 +261,9 @@ static int eval_decisions(const suite_ctx *ctx, const suite_step *step, const up
 {
     const cJSON *decide = GET(step->spec, "decide");
     for (const cJSON *g = decide ? decide->child : NULL; g; g = g->next) {
+        const char *at = strchr(g->string, '@');
+        if (at && strcmp(at + 1, ctx->target->dialect) != 0)
+            continue; /* a decision of the other dialect */
         suite_buf why = {0};
         int rc = suite_expect_eval(g, view, env, &why);
         if (rc == 0) {

@@ -271,7 +271,8 @@ static int check_rule(const cJSON *rule, const char *what, suite_buf *err)
 
 /*
  * "decide": {"R-AREA-NN": {expectations}, ...}: expectations that hold a
- * decision of ours (the rule named), not the protocol.
+ * decision of ours (the rule named), not the protocol. "R-AREA-NN@seed" (or
+ * @live): a decision of that dialect only.
  */
 static int check_decide(const cJSON *decide, const char *what, suite_buf *err)
 {
@@ -282,8 +283,13 @@ static int check_decide(const cJSON *decide, const char *what, suite_buf *err)
         return -1;
     }
     for (const cJSON *g = decide->child; g; g = g->next) {
-        if (!valid_rule_id(g->string)) {
-            suite_buf_printf(err, "%s: decide: \"%s\" is not a rule id (R-AREA-NN)", what,
+        char id[32];
+        const char *at = strchr(g->string, '@');
+        snprintf(id, sizeof id, "%.*s", at ? (int)(at - g->string) : (int)strlen(g->string),
+                 g->string);
+        if (!valid_rule_id(id) || (at && strcmp(at, "@seed") != 0 && strcmp(at, "@live") != 0)) {
+            suite_buf_printf(err, "%s: decide: \"%s\" is not a rule id (R-AREA-NN, "
+                                  "optionally @seed or @live)", what,
                              g->string);
             return -1;
         }
