@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "expect.h"
+#include "parallel.h"
 #include "step.h"
 
 #define GET(obj, key) cJSON_GetObjectItemCaseSensitive((obj), (key))
@@ -286,6 +287,17 @@ static int eval_decisions(const suite_ctx *ctx, const suite_step *step, const up
     return 0;
 }
 
+/* The gateway's clock now into SUITE_VAR_GATEWAY_NOW, for the near_now matcher. */
+static int set_gateway_now(suite_ctx *ctx, suite_buf *err)
+{
+    long long now = 0;
+    if (suite_target_now(ctx->target, ctx->mch, &now, err) != 0)
+        return -1;
+    char num[32];
+    snprintf(num, sizeof num, "%lld", now);
+    return suite_vars_set(ctx->vars, SUITE_VAR_GATEWAY_NOW, num);
+}
+
 static void run_scenario(const suite_run_config *cfg, upay_client *client,
                          const suite_scenario *s, size_t position, suite_outcome *o)
 {
@@ -362,7 +374,9 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
             suite_vars_set(ctx.vars, "i", num);
             suite_step_result r;
             suite_buf err = {0};
-            int rc = suite_step_exec(&ctx, step, &r, &err);
+            int rc = step->kind == SUITE_STEP_PARALLEL
+                         ? suite_parallel_exec(&ctx, step, &r, &err)
+                         : suite_step_exec(&ctx, step, &r, &err);
             if (rc == SUITE_TPL_MISSING) {
                 o->status = SUITE_SKIP;
                 o->message = suite_strfmt("%s %s", step->label, suite_buf_str(&err));
@@ -370,6 +384,9 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
                 describe_failure(o, step, it, suite_buf_str(&err), &r);
             } else {
                 rc = default_checks(step, r.view, &err);
+                if (rc == 0 && (suite_expect_uses_now(GET(step->spec, "expect")) ||
+                                suite_expect_uses_now(GET(step->spec, "decide"))))
+                    rc = set_gateway_now(&ctx, &err);
                 if (rc == 0)
                     rc = suite_expect_eval(GET(step->spec, "expect"), r.view, &ctx.env, &err);
                 if (rc == 0)

@@ -61,8 +61,12 @@ static void scenario_free(suite_scenario *s)
     for (size_t i = 0; i < s->nrules; i++)
         free(s->rules[i]);
     free(s->rules);
-    for (size_t i = 0; i < s->nsteps; i++)
+    for (size_t i = 0; i < s->nsteps; i++) {
+        for (size_t k = 0; k < s->steps[i].nsub; k++)
+            free(s->steps[i].sub[k].label);
+        free(s->steps[i].sub);
         free(s->steps[i].label);
+    }
     free(s->steps);
     cJSON_Delete(s->json);
     free(s);
@@ -314,6 +318,45 @@ static int check_dialect(const cJSON *d, const char *what, suite_buf *err)
 }
 
 static int check_step(const cJSON *st, size_t index, unsigned requires, const cJSON *mock,
+                      suite_step *out, suite_buf *err);
+
+/*
+ * "parallel": [2 to 16 call steps without repeat, expect, decide or capture]:
+ * their requests go out at once; the expectations are the parallel step's, on
+ * the set ("results"). Loads them into out->sub.
+ */
+static int check_parallel(const cJSON *list, size_t index, unsigned requires, const cJSON *mock,
+                          suite_step *out, suite_buf *err)
+{
+    int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
+    if (n < 2 || n > 16) {
+        suite_buf_printf(err, "step %zu: \"parallel\" must be an array of 2 to 16 call steps",
+                         index + 1);
+        return -1;
+    }
+    out->sub = calloc((size_t)n, sizeof *out->sub);
+    if (!out->sub)
+        return -1;
+    for (const cJSON *c = list->child; c; c = c->next) {
+        suite_step *sub = &out->sub[out->nsub];
+        int rc = check_step(c, out->nsub, requires, mock, sub, err);
+        out->nsub++;
+        if (rc != 0)
+            return -1;
+        if (sub->kind != SUITE_STEP_CALL || cJSON_GetObjectItemCaseSensitive(c, "repeat") ||
+            cJSON_GetObjectItemCaseSensitive(c, "expect") ||
+            cJSON_GetObjectItemCaseSensitive(c, "decide") ||
+            cJSON_GetObjectItemCaseSensitive(c, "capture")) {
+            suite_buf_printf(err, "step %zu: each parallel step is a \"call\" without repeat, "
+                                  "expect, decide or capture (the parallel step expects on "
+                                  "the set)", index + 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int check_step(const cJSON *st, size_t index, unsigned requires, const cJSON *mock,
                       suite_step *out, suite_buf *err)
 {
     static const char *const common[] = {"title", "repeat", "expect", "capture"};
@@ -325,6 +368,8 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
     static const char *const mock_keys[] = {"mock", "advance_seconds", "rule", "title", "repeat",
                                             "expect", "capture", "decide", "dialect", NULL};
     static const char *const set_keys[] = {"set", "title", NULL};
+    static const char *const parallel_keys[] = {"parallel", "title", "expect", "decide",
+                                                "dialect", "capture", NULL};
     (void)common;
     char what[64];
     snprintf(what, sizeof what, "step %zu", index + 1);
@@ -332,15 +377,16 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
         suite_buf_printf(err, "%s: a step must be an object", what);
         return -1;
     }
-    const char *kinds[] = {"call", "raw", "flow", "mock", "set"};
+    const char *kinds[] = {"call", "raw", "flow", "mock", "set", "parallel"};
     int found = -1, nfound = 0;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++)
         if (cJSON_GetObjectItemCaseSensitive(st, kinds[i])) {
             found = i;
             nfound++;
         }
     if (nfound != 1) {
-        suite_buf_printf(err, "%s: needs exactly one of call, raw, flow, mock, set", what);
+        suite_buf_printf(err, "%s: needs exactly one of call, raw, flow, mock, set, parallel",
+                         what);
         return -1;
     }
     out->kind = (suite_step_kind)found;
@@ -420,6 +466,11 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
                 return -1;
             }
         }
+        break;
+    case SUITE_STEP_PARALLEL:
+        if (only_keys(st, parallel_keys, what, err) != 0 ||
+            check_parallel(v, index, requires, mock, out, err) != 0)
+            return -1;
         break;
     case SUITE_STEP_SET:
         if (only_keys(st, set_keys, what, err) != 0)

@@ -125,11 +125,10 @@ int suite_target_probe(suite_target *t)
     return t->has_mock;
 }
 
-int suite_target_beijing_now(const suite_target *t, const char *mch, long long *out,
-                             suite_buf *err)
+int suite_target_now(const suite_target *t, const char *mch, long long *out, suite_buf *err)
 {
     if (!t->has_mock) {
-        *out = (long long)time(NULL) + 8 * 3600;
+        *out = (long long)time(NULL);
         return 0;
     }
     long status = 0;
@@ -140,7 +139,7 @@ int suite_target_beijing_now(const suite_target *t, const char *mch, long long *
     const cJSON *now = cJSON_GetObjectItemCaseSensitive(doc, "now");
     int rc = cJSON_IsNumber(now) ? 0 : -1;
     if (rc == 0)
-        *out = (long long)now->valuedouble + 8 * 3600;
+        *out = (long long)now->valuedouble;
     else
         suite_buf_printf(err, "GET /mock/clock: HTTP %ld: %s", status, body ? body : "");
     cJSON_Delete(doc);

@@ -51,14 +51,12 @@ int suite_target_open_url(suite_target *t, const char *url, suite_buf *err);
 int suite_target_probe(suite_target *t);
 
 /*
- * The gateway's current time in Beijing (GMT+8) as seconds since the epoch of
- * a clock that reads Beijing wall time as if it were UTC (so gmtime() of it
- * gives the Beijing calendar fields): on a mock, the merchant `mch`'s clock
- * (GET /mock/clock?mch_id=); elsewhere real time plus 8 hours. 0, or -1 with
- * a sentence.
+ * The gateway's clock now, in seconds since the epoch: on a target with mock
+ * control, merchant `mch`'s clock (GET /mock/clock?mch_id=, which moves with
+ * clock steps); elsewhere this machine's real time (the gateway writes it in
+ * GMT+8, Beijing time). 0, or -1 with a sentence.
  */
-int suite_target_beijing_now(const suite_target *t, const char *mch, long long *out,
-                             suite_buf *err);
+int suite_target_now(const suite_target *t, const char *mch, long long *out, suite_buf *err);
 
 /*
  * Stop an embedded upay-mock (a mock_server *; NULL is a no-op) quickly:
