@@ -104,15 +104,18 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
 
     /* The target. */
     if (o.target ? suite_target_open_url(&target, o.target, &err) != 0
-                 : suite_target_start_embedded(&target, seed, &err) != 0) {
+                 : suite_target_start_embedded(&target, seed, o.dialect, o.anonymous,
+                                               &err) != 0) {
         fprintf(errout, "upay-suite: %s\n", suite_buf_str(&err));
         goto done;
     }
     target_open = 1;
     target.insecure = o.insecure;
+    if (o.dialect)
+        snprintf(target.dialect, sizeof target.dialect, "%s", o.dialect);
     suite_target_probe(&target);
     const char *agent = o.agent_id, *key = o.key;
-    if ((!agent || !key) && target.has_mock) {
+    if ((!agent || !key) && (target.has_mock || target.anonymous)) {
         agent = MOCK_BUILTIN_AGENT_1;   /* a mock: its built-in agent */
         key = MOCK_BUILTIN_KEY_1;
     }
@@ -130,10 +133,14 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
 
     char tag[8];
     make_run_tag(seed, tag);
-    fprintf(console, "upay-suite: %zu scenario(s) against %s (%s%s), seed %llu%s\n", n,
-            target.gateway_url, target.embedded ? "embedded upay-mock" : "remote",
-            target.has_mock ? ", mock control" : ", no mock control", seed,
-            o.random ? ", random order" : "");
+    fprintf(console, "upay-suite: %zu scenario(s) against %s (%s%s, %s dialect, %s), "
+                     "seed %llu%s\n", n, target.gateway_url,
+            target.anonymous ? "anonymous embedded upay-mock"
+                             : target.embedded ? "embedded upay-mock" : "remote",
+            target.has_mock ? ", mock control" : ", no mock control", target.dialect,
+            target.is_upay_mock ? "upay-mock: decisions checked"
+                                : "not upay-mock: decisions are fidelity notes",
+            seed, o.random ? ", random order" : "");
     fflush(console);
 
     outcomes = calloc(n, sizeof *outcomes);

@@ -7,6 +7,8 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <upay/protocol.h>
 
 typedef enum path_kind { P_PLAIN, P_LENGTH, P_INDEX, P_ALL, P_FIND } path_kind;
 
@@ -77,6 +79,10 @@ static int path_parse(const char *text, path *p, suite_buf *err)
         goto bad;
     if (strpbrk(p->field, "[]."))
         goto bad;
+    if (p->field[0] == '#' && ((strcmp(p->field, "#count") != 0 &&
+                                (strncmp(p->field, "#sum:", 5) != 0 || !p->field[5])) ||
+                               p->kind == P_INDEX))
+        goto bad;
     return 0;
 bad:
     suite_buf_printf(err, "bad field path \"%s\"", text);
@@ -130,6 +136,52 @@ static char *item_field(const cJSON *item, const char *field)
     return cJSON_PrintUnformatted(f);
 }
 
+/*
+ * The aggregates over a [*] or [key=value] selection: "#count" (how many items
+ * are selected) and "#sum:FIELD" (the sum of their FIELD, an amount in fen;
+ * a missing or malformed amount is an error). One value into `out`.
+ */
+static int aggregate(const cJSON *arr, const path *p, suite_tpl_env *env, values *out,
+                     suite_buf *err)
+{
+    char *want = NULL;
+    if (p->kind == P_FIND && (!env || suite_expand(env, p->value, &want, err) != SUITE_TPL_OK)) {
+        if (!env)
+            suite_buf_puts(err, "no variables for a [key=value] selector");
+        return -1;
+    }
+    const char *sum_of = strncmp(p->field, "#sum:", 5) == 0 ? p->field + 5 : NULL;
+    long long count = 0, sum = 0;
+    int rc = 0;
+    for (const cJSON *item = arr->child; item && rc == 0; item = item->next) {
+        if (want) {
+            char *v = item_field(item, p->key);
+            int hit = v && strcmp(v, want) == 0;
+            free(v);
+            if (!hit)
+                continue;
+        }
+        count++;
+        if (sum_of) {
+            char *v = item_field(item, sum_of);
+            long long n = 0;
+            if (!v || upay_amount_parse(v, &n) != UPAY_OK) {
+                suite_buf_printf(err, "%s: an item's %s is not an amount: \"%s\"", p->field,
+                                 sum_of, v ? v : "(absent)");
+                rc = -1;
+            }
+            sum += n;
+            free(v);
+        }
+    }
+    free(want);
+    if (rc == 0 && values_push(out, suite_strfmt("%lld", sum_of ? sum : count)) != 0) {
+        suite_buf_puts(err, "out of memory");
+        rc = -1;
+    }
+    return rc;
+}
+
 static int resolve(const upay_params *view, const char *text, suite_tpl_env *env, values *out,
                    suite_buf *err)
 {
@@ -155,6 +207,10 @@ static int resolve(const upay_params *view, const char *text, suite_tpl_env *env
         long i = p.index < 0 ? count + p.index : p.index;
         const cJSON *item = (i >= 0 && i < count) ? cJSON_GetArrayItem(arr, (int)i) : NULL;
         rc = values_push(out, item ? item_field(item, p.field) : NULL);
+    } else if (p.field[0] == '#') {
+        rc = aggregate(arr, &p, env, out, err); /* says what went wrong itself */
+        cJSON_Delete(arr);
+        return rc;
     } else if (p.kind == P_ALL) {
         for (int i = 0; i < count && rc == 0; i++)
             rc = values_push(out, item_field(cJSON_GetArrayItem(arr, i), p.field));
@@ -212,7 +268,7 @@ int suite_view_get(const upay_params *view, const char *text, suite_tpl_env *env
 
 static const char *const matcher_keys[] = {
     "equals", "not", "one_of", "pattern", "contains", "present", "absent",
-    "eq", "ne", "lt", "le", "gt", "ge", "length", NULL,
+    "eq", "ne", "lt", "le", "gt", "ge", "length", "near_now", NULL,
 };
 
 static int is_matcher_key(const char *k)
@@ -305,8 +361,8 @@ static int validate_matcher(const char *field, const cJSON *m, suite_buf *err)
             ok = cJSON_IsArray(k);
             for (const cJSON *e = k->child; ok && e; e = e->next)
                 ok = cJSON_IsString(e) && suite_template_check(e->valuestring, err) == 0;
-        } else if (!strcmp(name, "length"))
-            ok = cJSON_IsNumber(k);
+        } else if (!strcmp(name, "length") || !strcmp(name, "near_now"))
+            ok = cJSON_IsNumber(k) && k->valuedouble >= 0;
         else if (!strcmp(name, "equals") || !strcmp(name, "not") || !strcmp(name, "contains"))
             ok = cJSON_IsString(k) && suite_template_check(k->valuestring, err) == 0;
         else if (!strcmp(name, "pattern")) {
@@ -406,6 +462,29 @@ static int match_key(const char *field, const cJSON *k, const char *actual, suit
         describe_actual(fail, actual);
         return -1;
     }
+    if (!strcmp(name, "near_now")) {
+        /* yyyyMMddHHmmss in GMT+8, within the tolerance of the gateway's clock. */
+        const char *now_text = env ? suite_vars_get(env->vars, SUITE_VAR_GATEWAY_NOW) : NULL;
+        time_t when = 0;
+        double now = 0;
+        if (!now_text || parse_number(now_text, &now) != 0) {
+            suite_buf_printf(fail, "%s: the gateway's time is not known", field);
+            return -1;
+        }
+        if (actual && upay_time_parse(actual, &when) == UPAY_OK &&
+            (double)when - now <= k->valuedouble && now - (double)when <= k->valuedouble)
+            return 0;
+        char now_fmt[15] = "";
+        upay_time_format((time_t)now, now_fmt);
+        suite_buf_printf(fail, "%s should be the gateway's Beijing time %s (GMT+8) within %.0f s",
+                         field, now_fmt, k->valuedouble);
+        if (actual && when)
+            suite_buf_printf(fail, ", off by %+.0f s: ", (double)when - now);
+        else
+            suite_buf_puts(fail, ": ");
+        describe_actual(fail, actual);
+        return -1;
+    }
     if (!strcmp(name, "one_of")) {
         suite_buf list = {0};
         int hit = 0, rc = 0;
@@ -499,6 +578,14 @@ static int match_one(const char *field, const cJSON *m, const char *actual, suit
     int rc = match_key(field, tmp->child, actual, env, fail);
     cJSON_Delete(tmp);
     return rc;
+}
+
+int suite_expect_uses_now(const cJSON *json)
+{
+    for (const cJSON *c = json ? json->child : NULL; c; c = c->next)
+        if ((c->string && strcmp(c->string, "near_now") == 0) || suite_expect_uses_now(c))
+            return 1;
+    return 0;
 }
 
 int suite_expect_eval(const cJSON *expect, const upay_params *view, suite_tpl_env *env,

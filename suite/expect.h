@@ -11,11 +11,17 @@
  *   refund_list[out_refund_no=R1].refund_status   the first item whose field
  *                                      equals the (templated) value
  *
+ *   results[*].#count                  how many items (after [key=value]:
+ *                                      how many items match)
+ *   results[code=10000].#sum:refund_fee   the sum of the selected items' amounts
+ *
  * A matcher is a string (equals), a number (numeric equality), true
  * (present), false or null (absent), or an object combining any of:
  *   equals, not, one_of [..], pattern (POSIX ERE, whole value), contains,
  *   present (bool), absent (bool), eq, ne, lt, le, gt, ge (numbers or
- *   templated strings), length (number of characters).
+ *   templated strings), length (number of characters), near_now (seconds: a
+ *   yyyyMMddHHmmss GMT+8 time within that many seconds of the gateway's
+ *   clock, which the runner puts in the variable SUITE_VAR_GATEWAY_NOW).
  */
 #ifndef SUITE_EXPECT_H
 #define SUITE_EXPECT_H
@@ -25,6 +31,13 @@
 
 #include "template.h"
 #include "util.h"
+
+/* The variable holding the gateway's current time (seconds since the epoch)
+ * for the near_now matcher; the runner sets it before a step that uses it. */
+#define SUITE_VAR_GATEWAY_NOW "_gateway_now"
+
+/* 1 when `json` (an expect or decide object) uses the near_now matcher. */
+int suite_expect_uses_now(const cJSON *json);
 
 /* Check an "expect" object at load time. 0, or -1 with a sentence in `err`. */
 int suite_expect_validate(const cJSON *expect, suite_buf *err);

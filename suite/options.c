@@ -26,6 +26,10 @@ void suite_options_usage(FILE *f)
         "  --mch-id ID          use this merchant for every scenario (env UPAY_MCH_ID)\n"
         "  --profile FILE       name = value lines: target, agent_id, key, mch_id, var.NAME\n"
         "  --insecure           do not verify TLS certificates (test servers only)\n"
+        "  --anonymous          the embedded mock hides its admin API from the suite: it\n"
+        "                       looks like a foreign gateway (tests the suite itself)\n"
+        "  --dialect D          seed or live: the embedded mock's dialect, or the one a\n"
+        "                       --target speaks (default: seed, or what it says it speaks)\n"
         "  --var NAME=VALUE     a variable or input, e.g. --var code.wechat=134...\n"
         "  --no-prompt          never prompt for inputs, skip instead\n"
         "selection:\n"
@@ -112,7 +116,7 @@ int suite_options_parse(int argc, char **argv, suite_options *o, suite_buf *err)
         /* Accept both "--opt value" and "--opt=value" for options with values. */
         static const char *const with_value[] = {
             "--target", "--agent-id", "--key", "--mch-id", "--profile", "--var", "--tag",
-            "--name", "--rule", "--shard", "--seed", "--junit", "-j", "--jobs", NULL,
+            "--name", "--rule", "--shard", "--seed", "--junit", "--dialect", "-j", "--jobs", NULL,
         };
         char optname[32] = "";
         for (size_t k = 0; with_value[k]; k++) {
@@ -151,7 +155,13 @@ int suite_options_parse(int argc, char **argv, suite_options *o, suite_buf *err)
                 rc = replace(&o->profile, val);
             else if (!strcmp(optname, "--junit"))
                 rc = replace(&o->junit, val);
-            else if (!strcmp(optname, "--var"))
+            else if (!strcmp(optname, "--dialect")) {
+                if (strcmp(val, "seed") != 0 && strcmp(val, "live") != 0) {
+                    suite_buf_printf(err, "--dialect needs seed or live, got \"%s\"", val);
+                    return -1;
+                }
+                rc = replace(&o->dialect, val);
+            }            else if (!strcmp(optname, "--var"))
                 rc = set_var(o, val, err);
             else if (!strcmp(optname, "--tag"))
                 rc = push_const(&o->filter.tags, &o->filter.ntags, val);
@@ -189,6 +199,8 @@ int suite_options_parse(int argc, char **argv, suite_options *o, suite_buf *err)
             o->no_prompt = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
+        } else if (!strcmp(a, "--anonymous")) {
+            o->anonymous = 1;
         } else if (!strcmp(a, "--lint")) {
             o->lint = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -302,6 +314,7 @@ void suite_options_free(suite_options *o)
     free(o->mch_id);
     free(o->profile);
     free(o->junit);
+    free(o->dialect);
     suite_vars_free(o->vars);
     const char **lists[] = {o->filter.tags, o->filter.names, o->filter.rules};
     size_t counts[] = {o->filter.ntags, o->filter.nnames, o->filter.nrules};

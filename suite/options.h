@@ -32,6 +32,10 @@ typedef struct suite_options {
     int no_prompt;           /* --no-prompt */
     int quiet;               /* -q: no progress lines, only failures and summary */
     int lint;                /* --lint: report the mock linter's findings per scenario */
+    int anonymous;           /* --anonymous: the embedded mock hides its admin API (a
+                                foreign gateway, for testing the suite itself) */
+    char *dialect;           /* --dialect seed|live: the embedded mock's dialect, or what a
+                                --target speaks; NULL = seed embedded, else the target's */
     int help;
     suite_vars *vars;        /* --var NAME=VALUE (and var.NAME from the profile) */
     suite_filter filter;     /* --tag, --name, --rule, --shard (pattern arrays owned) */

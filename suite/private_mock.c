@@ -236,6 +236,7 @@ static int start_server(suite_private *p, suite_buf *err)
     opts.config_path = p->config_path;
     opts.state_path = p->state_path;
     opts.strict_merchants = p->strict;
+    opts.dialect = p->target.dialect;
     char msg[256] = "";
     mock_server *srv = mock_server_start(&opts, msg, sizeof msg);
     if (!srv) {
@@ -245,6 +246,7 @@ static int start_server(suite_private *p, suite_buf *err)
     p->target.server = srv;
     p->target.embedded = 1;
     p->target.has_mock = 1;
+    p->target.is_upay_mock = 1;
     p->target.base_url = suite_strdup(mock_server_url(srv));
     p->target.gateway_url = suite_strfmt("%s" GATEWAY_PATH, mock_server_url(srv));
     if (!p->target.base_url || !p->target.gateway_url) {
@@ -274,7 +276,7 @@ static int pick_agents(suite_private *p, const cJSON *config)
     return 0;
 }
 
-suite_private *suite_private_start(const cJSON *spec, suite_tpl_env *env,
+suite_private *suite_private_start(const cJSON *spec, suite_tpl_env *env, const char *dialect,
                                    unsigned long long seed, suite_buf *err)
 {
     suite_private *p = calloc(1, sizeof *p);
@@ -286,6 +288,7 @@ suite_private *suite_private_start(const cJSON *spec, suite_tpl_env *env,
     }
     p->strict = cJSON_IsTrue(GET(spec, "strict_merchants"));
     p->seed = seed;
+    snprintf(p->target.dialect, sizeof p->target.dialect, "%s", dialect ? dialect : "seed");
     if (build_config(spec, env, &config, err) != 0)
         goto fail;
     if (pick_agents(p, config) != 0) {
@@ -330,8 +333,11 @@ fail:
 
 int suite_private_restart(suite_private *p, suite_buf *err)
 {
+    char dialect[sizeof p->target.dialect];
+    memcpy(dialect, p->target.dialect, sizeof dialect);
     suite_target_close(&p->target);
     memset(&p->target, 0, sizeof p->target);
+    memcpy(p->target.dialect, dialect, sizeof dialect);
     return start_server(p, err);
 }
 
@@ -353,11 +359,12 @@ void suite_private_stop(suite_private *p)
 
 #else /* built without upay-mock */
 
-suite_private *suite_private_start(const cJSON *spec, suite_tpl_env *env,
+suite_private *suite_private_start(const cJSON *spec, suite_tpl_env *env, const char *dialect,
                                    unsigned long long seed, suite_buf *err)
 {
     (void)spec;
     (void)env;
+    (void)dialect;
     (void)seed;
     suite_buf_puts(err, "this upay-suite was built without upay-mock: no private mock");
     return NULL;

@@ -33,12 +33,13 @@ int suite_private_validate(const cJSON *spec, suite_buf *err);
 int suite_private_has_state(const cJSON *spec);
 
 /*
- * Start a private mock for `spec` (validated). Templates in the config are
- * expanded with `env`. `seed` seeds the mock's ids. Returns the handle, or
+ * Start a private mock for `spec` (validated), speaking `dialect` ("seed" or
+ * "live"; NULL = seed). Templates in the config are expanded with `env`.
+ * `seed` seeds the mock's ids. Returns the handle, or
  * NULL with a sentence in `err` (template, temporary files, mock start).
  * Free with suite_private_stop().
  */
-suite_private *suite_private_start(const cJSON *spec, suite_tpl_env *env,
+suite_private *suite_private_start(const cJSON *spec, suite_tpl_env *env, const char *dialect,
                                    unsigned long long seed, suite_buf *err);
 
 /*

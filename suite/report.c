@@ -9,8 +9,10 @@
 
 suite_counts suite_count(const suite_outcome *o, size_t n)
 {
-    suite_counts c = {0, 0, 0};
+    suite_counts c = {0, 0, 0, 0};
     for (size_t i = 0; i < n; i++) {
+        for (const char *l = o[i].notes; l && *l; l++)
+            c.notes += *l == '\n';
         if (o[i].status == SUITE_PASS)
             c.passed++;
         else if (o[i].status == SUITE_FAIL)
@@ -19,6 +21,17 @@ suite_counts suite_count(const suite_outcome *o, size_t n)
             c.skipped++;
     }
     return c;
+}
+
+/* Each line of `text` after `prefix`. */
+static void print_lines(FILE *f, const char *prefix, const char *text)
+{
+    for (const char *l = text; l && *l;) {
+        const char *end = strchr(l, '\n');
+        size_t n = end ? (size_t)(end - l) : strlen(l);
+        fprintf(f, "%s%.*s\n", prefix, (int)n, l);
+        l += n + (end ? 1 : 0);
+    }
 }
 
 void suite_console_progress(const suite_outcome *o, size_t done, size_t total, void *userdata)
@@ -39,18 +52,23 @@ void suite_console_progress(const suite_outcome *o, size_t done, size_t total, v
         else if (o->message)
             fprintf(f, "    problem:  %s\n", o->message);
     }
-    for (const char *l = o->lint; l && *l;) {
-        const char *end = strchr(l, '\n');
-        size_t n = end ? (size_t)(end - l) : strlen(l);
-        fprintf(f, "    lint:     %.*s\n", (int)n, l);
-        l += n + (end ? 1 : 0);
-    }
+    print_lines(f, "    note:     ", o->notes);
+    print_lines(f, "    lint:     ", o->lint);
     fflush(f);
 }
 
 void suite_console_summary(FILE *f, const suite_outcome *o, size_t n, double total_ms)
 {
     suite_counts c = suite_count(o, n);
+    if (c.notes) {
+        fprintf(f, "\nFidelity notes (decisions of ours this target takes otherwise; "
+                   "not failures):\n");
+        for (size_t i = 0; i < n; i++)
+            if (o[i].notes) {
+                fprintf(f, "  %s:\n", o[i].scenario->name);
+                print_lines(f, "    ", o[i].notes);
+            }
+    }
     if (c.failed) {
         fprintf(f, "\nFailed:\n");
         for (size_t i = 0; i < n; i++)
@@ -58,6 +76,8 @@ void suite_console_summary(FILE *f, const suite_outcome *o, size_t n, double tot
                 fprintf(f, "  %s: %s\n", o[i].scenario->name, o[i].message ? o[i].message : "");
     }
     fprintf(f, "\n%zu passed, %zu failed, %zu skipped\n", c.passed, c.failed, c.skipped);
+    if (c.notes)
+        fprintf(f, "%zu fidelity note%s\n", c.notes, c.notes == 1 ? "" : "s");
     fprintf(f, "%zu scenarios in %.2f s\n", n, total_ms / 1000.0);
     fflush(f);
 }
@@ -124,6 +144,15 @@ int suite_junit_write(const char *path, const suite_outcome *o, size_t n, double
             suite_xml_escape(&x, s->rules[r]);
             suite_buf_puts(&x, "\"/>\n");
         }
+        for (const char *l = o[i].notes; l && *l;) {
+            size_t len = strcspn(l, "\n");
+            char *one = suite_strfmt("%.*s", (int)len, l);
+            suite_buf_puts(&x, "        <property name=\"fidelity_note\" value=\"");
+            suite_xml_escape(&x, one);
+            suite_buf_puts(&x, "\"/>\n");
+            free(one);
+            l += len + (l[len] ? 1 : 0);
+        }
         suite_buf_puts(&x, "      </properties>\n");
         if (o[i].status == SUITE_FAIL) {
             suite_buf_puts(&x, "      <failure message=\"");
@@ -136,8 +165,15 @@ int suite_junit_write(const char *path, const suite_outcome *o, size_t n, double
             suite_xml_escape(&x, o[i].message);
             suite_buf_puts(&x, "\"/>\n");
         }
-        if (o[i].lint) {
+        if (o[i].lint || o[i].notes) {
             suite_buf_puts(&x, "      <system-out>");
+            for (const char *l = o[i].notes; l && *l;) {
+                size_t len = strcspn(l, "\n");
+                char *one = suite_strfmt("fidelity note: %.*s\n", (int)len, l);
+                suite_xml_escape(&x, one);
+                free(one);
+                l += len + (l[len] ? 1 : 0);
+            }
             suite_xml_escape(&x, o[i].lint);
             suite_buf_puts(&x, "</system-out>\n");
         }
@@ -215,7 +251,19 @@ void suite_tap_write(FILE *f, const suite_outcome *o, size_t n)
             }
             fputs("  ...\n", f);
         }
+        for (const char *l = x->notes; l && *l;) {
+            size_t len = strcspn(l, "\n");
+            fputs("# fidelity note: ", f);
+            for (size_t k = 0; k < len; k++)
+                fputc(l[k] == '\r' ? ' ' : l[k], f);
+            fputc('\n', f);
+            l += len + (l[len] ? 1 : 0);
+        }
     }
+    suite_counts c = suite_count(o, n);
+    if (c.notes)
+        fprintf(f, "# %zu fidelity note%s (decisions, not failures)\n", c.notes,
+                c.notes == 1 ? "" : "s");
     fflush(f);
 }
 

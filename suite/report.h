@@ -14,6 +14,7 @@ typedef struct suite_counts {
     size_t passed;
     size_t failed;
     size_t skipped;
+    size_t notes;     /* fidelity notes (lines), over every scenario */
 } suite_counts;
 
 suite_counts suite_count(const suite_outcome *o, size_t n);
@@ -22,8 +23,10 @@ suite_counts suite_count(const suite_outcome *o, size_t n);
 void suite_console_progress(const suite_outcome *o, size_t done, size_t total, void *userdata);
 
 /*
- * The end of the console report: the failed scenarios again (names only),
- * then "N passed, N failed, N skipped" on a line of its own, then the time.
+ * The end of the console report: the fidelity notes (decisions of ours the
+ * target does otherwise, which fail nothing), the failed scenarios again,
+ * then "N passed, N failed, N skipped" on a line of its own, then
+ * "N fidelity notes" when there are any, then the time.
  */
 void suite_console_summary(FILE *f, const suite_outcome *o, size_t n, double total_ms);
 

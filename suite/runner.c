@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "expect.h"
+#include "parallel.h"
 #include "step.h"
 
 #define GET(obj, key) cJSON_GetObjectItemCaseSensitive((obj), (key))
@@ -33,7 +34,8 @@ void suite_outcome_clear(suite_outcome *o)
     free(o->message);
     free(o->detail);
     free(o->lint);
-    o->mch = o->message = o->detail = o->lint = NULL;
+    free(o->notes);
+    o->mch = o->message = o->detail = o->lint = o->notes = NULL;
 }
 
 void suite_merchant_id(const char *tag, size_t index, char *out, size_t outlen)
@@ -225,7 +227,7 @@ static int start_private(suite_ctx *ctx, const suite_scenario *s, size_t positio
                          suite_outcome *o)
 {
     suite_buf err = {0};
-    ctx->priv = suite_private_start(s->mock, &ctx->env,
+    ctx->priv = suite_private_start(s->mock, &ctx->env, ctx->cfg->target->dialect,
                                     ctx->cfg->seed ^ (0xD1B54A32D192ED03ULL * (position + 1)),
                                     &err);
     if (ctx->priv) {
@@ -248,6 +250,54 @@ static int start_private(suite_ctx *ctx, const suite_scenario *s, size_t positio
     return 0;
 }
 
+/*
+ * The step's decisions ("decide": {rule: expectations}; "rule@dialect" only on
+ * a target of that dialect). Against upay-mock a
+ * decision is checked like any expectation (-1, `fail` set). Elsewhere a
+ * decision that differs is a fidelity note, appended to `notes`, and 0 is
+ * returned. SUITE_TPL_MISSING when an expected value needs a missing input.
+ */
+static int eval_decisions(const suite_ctx *ctx, const suite_step *step, const upay_params *view,
+                          suite_tpl_env *env, suite_buf *notes, suite_buf *fail)
+{
+    const cJSON *decide = GET(step->spec, "decide");
+    for (const cJSON *g = decide ? decide->child : NULL; g; g = g->next) {
+        const char *at = strchr(g->string, '@');
+        if (at && strcmp(at + 1, ctx->target->dialect) != 0)
+            continue; /* a decision of the other dialect */
+        suite_buf why = {0};
+        int rc = suite_expect_eval(g, view, env, &why);
+        if (rc == 0) {
+            suite_buf_free(&why);
+            continue;
+        }
+        if (rc == -1 && !ctx->target->is_upay_mock) {
+            suite_buf_printf(notes, "%s: %s (decision): %s\n", step->label, g->string,
+                             suite_buf_str(&why));
+            suite_buf_free(&why);
+            continue;
+        }
+        if (rc == -1)
+            suite_buf_printf(fail, "%s (decision): %s", g->string, suite_buf_str(&why));
+        else
+            suite_buf_puts(fail, suite_buf_str(&why));
+        suite_buf_free(&why);
+        return rc;
+    }
+    return 0;
+}
+
+/* The gateway's clock now into SUITE_VAR_GATEWAY_NOW, for the near_now matcher. */
+static int set_gateway_now(suite_ctx *ctx, suite_buf *err)
+{
+    long long now = 0;
+    if (suite_target_now(ctx->target, ctx->mch, &now, err) != 0)
+        return -1;
+    char num[32];
+    snprintf(num, sizeof num, "%lld", now);
+    return suite_vars_set(ctx->vars, SUITE_VAR_GATEWAY_NOW, num);
+}
+
 static void run_scenario(const suite_run_config *cfg, upay_client *client,
                          const suite_scenario *s, size_t position, suite_outcome *o)
 {
@@ -255,7 +305,14 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
     memset(o, 0, sizeof *o);
     o->scenario = s;
     o->status = SUITE_PASS;
-    if ((s->requires & SUITE_REQ_PRIVATE) && !cfg->target->embedded) {
+    if (s->dialect && strcmp(s->dialect, cfg->target->dialect) != 0) {
+        o->status = SUITE_SKIP;
+        o->message = suite_strfmt("for the %s dialect; the target speaks %s", s->dialect,
+                                  cfg->target->dialect);
+        o->ms = suite_now_ms() - start;
+        return;
+    }
+    if ((s->requires & SUITE_REQ_PRIVATE) && (!cfg->target->embedded || !cfg->target->has_mock)) {
         o->status = SUITE_SKIP;
         o->message = suite_strdup("needs a private upay-mock (its \"mock\" object): "
                                   "only with the embedded target");
@@ -278,6 +335,7 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
         suite_merchant_id(cfg->run_tag, position, mch, sizeof mch);
     o->mch = suite_strdup(mch);
 
+    suite_buf notes = {0};
     suite_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.cfg = cfg;
@@ -307,13 +365,18 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
         goto done;
     for (size_t i = 0; i < s->nsteps && o->status == SUITE_PASS; i++) {
         const suite_step *step = &s->steps[i];
+        const cJSON *dialect = GET(step->spec, "dialect");
+        if (cJSON_IsString(dialect) && strcmp(dialect->valuestring, ctx.target->dialect) != 0)
+            continue; /* a step for the other dialect */
         for (int it = 0; it < step->repeat && o->status == SUITE_PASS; it++) {
             char num[16];
             snprintf(num, sizeof num, "%d", it);
             suite_vars_set(ctx.vars, "i", num);
             suite_step_result r;
             suite_buf err = {0};
-            int rc = suite_step_exec(&ctx, step, &r, &err);
+            int rc = step->kind == SUITE_STEP_PARALLEL
+                         ? suite_parallel_exec(&ctx, step, &r, &err)
+                         : suite_step_exec(&ctx, step, &r, &err);
             if (rc == SUITE_TPL_MISSING) {
                 o->status = SUITE_SKIP;
                 o->message = suite_strfmt("%s %s", step->label, suite_buf_str(&err));
@@ -321,8 +384,13 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
                 describe_failure(o, step, it, suite_buf_str(&err), &r);
             } else {
                 rc = default_checks(step, r.view, &err);
+                if (rc == 0 && (suite_expect_uses_now(GET(step->spec, "expect")) ||
+                                suite_expect_uses_now(GET(step->spec, "decide"))))
+                    rc = set_gateway_now(&ctx, &err);
                 if (rc == 0)
                     rc = suite_expect_eval(GET(step->spec, "expect"), r.view, &ctx.env, &err);
+                if (rc == 0)
+                    rc = eval_decisions(&ctx, step, r.view, &ctx.env, &notes, &err);
                 if (rc == 0)
                     rc = do_captures(&ctx, step, r.view, &err);
                 if (rc == SUITE_TPL_MISSING) {
@@ -336,6 +404,9 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
             suite_step_result_clear(&r);
         }
     }
+    if (notes.len)
+        o->notes = suite_buf_take(&notes);
+    suite_buf_free(&notes);
     if (cfg->lint && ctx.target && ctx.target->has_mock)
         o->lint = fetch_lint(ctx.target, mch);
 done:

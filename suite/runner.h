@@ -28,6 +28,9 @@ typedef struct suite_outcome {
     char *message;                   /* skip reason or one-line failure; NULL on pass */
     char *detail;                    /* failure: step, expectation, request, string to
                                         sign, response (multi-line); NULL otherwise */
+    char *notes;                     /* fidelity notes: "step: R-ID: what differs" lines,
+                                        decisions of ours a foreign target does otherwise
+                                        (they do not fail it); NULL when none */
     char *lint;                      /* --lint: the mock linter's findings for the
                                         scenario's merchant, "kind: message" lines; NULL
                                         when none or not asked */

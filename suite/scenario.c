@@ -61,8 +61,12 @@ static void scenario_free(suite_scenario *s)
     for (size_t i = 0; i < s->nrules; i++)
         free(s->rules[i]);
     free(s->rules);
-    for (size_t i = 0; i < s->nsteps; i++)
+    for (size_t i = 0; i < s->nsteps; i++) {
+        for (size_t k = 0; k < s->steps[i].nsub; k++)
+            free(s->steps[i].sub[k].label);
+        free(s->steps[i].sub);
         free(s->steps[i].label);
+    }
     free(s->steps);
     cJSON_Delete(s->json);
     free(s);
@@ -269,18 +273,103 @@ static int check_rule(const cJSON *rule, const char *what, suite_buf *err)
     return check_templates(rule, err);
 }
 
+/*
+ * "decide": {"R-AREA-NN": {expectations}, ...}: expectations that hold a
+ * decision of ours (the rule named), not the protocol. "R-AREA-NN@seed" (or
+ * @live): a decision of that dialect only.
+ */
+static int check_decide(const cJSON *decide, const char *what, suite_buf *err)
+{
+    if (!decide)
+        return 0;
+    if (!cJSON_IsObject(decide) || !decide->child) {
+        suite_buf_printf(err, "%s: \"decide\" must be an object of rule id: expectations", what);
+        return -1;
+    }
+    for (const cJSON *g = decide->child; g; g = g->next) {
+        char id[32];
+        const char *at = strchr(g->string, '@');
+        snprintf(id, sizeof id, "%.*s", at ? (int)(at - g->string) : (int)strlen(g->string),
+                 g->string);
+        if (!valid_rule_id(id) || (at && strcmp(at, "@seed") != 0 && strcmp(at, "@live") != 0)) {
+            suite_buf_printf(err, "%s: decide: \"%s\" is not a rule id (R-AREA-NN, "
+                                  "optionally @seed or @live)", what,
+                             g->string);
+            return -1;
+        }
+        if (!cJSON_IsObject(g) || suite_expect_validate(g, err) != 0) {
+            if (!err->len)
+                suite_buf_printf(err, "%s: decide: %s needs an object of expectations", what,
+                                 g->string);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* "dialect": "seed" | "live" (a scenario or step for that dialect only). */
+static int check_dialect(const cJSON *d, const char *what, suite_buf *err)
+{
+    if (!d || (cJSON_IsString(d) && (!strcmp(d->valuestring, "seed") ||
+                                     !strcmp(d->valuestring, "live"))))
+        return 0;
+    suite_buf_printf(err, "%s: \"dialect\" must be \"seed\" or \"live\"", what);
+    return -1;
+}
+
+static int check_step(const cJSON *st, size_t index, unsigned requires, const cJSON *mock,
+                      suite_step *out, suite_buf *err);
+
+/*
+ * "parallel": [2 to 16 call steps without repeat, expect, decide or capture]:
+ * their requests go out at once; the expectations are the parallel step's, on
+ * the set ("results"). Loads them into out->sub.
+ */
+static int check_parallel(const cJSON *list, size_t index, unsigned requires, const cJSON *mock,
+                          suite_step *out, suite_buf *err)
+{
+    int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
+    if (n < 2 || n > 16) {
+        suite_buf_printf(err, "step %zu: \"parallel\" must be an array of 2 to 16 call steps",
+                         index + 1);
+        return -1;
+    }
+    out->sub = calloc((size_t)n, sizeof *out->sub);
+    if (!out->sub)
+        return -1;
+    for (const cJSON *c = list->child; c; c = c->next) {
+        suite_step *sub = &out->sub[out->nsub];
+        int rc = check_step(c, out->nsub, requires, mock, sub, err);
+        out->nsub++;
+        if (rc != 0)
+            return -1;
+        if (sub->kind != SUITE_STEP_CALL || cJSON_GetObjectItemCaseSensitive(c, "repeat") ||
+            cJSON_GetObjectItemCaseSensitive(c, "expect") ||
+            cJSON_GetObjectItemCaseSensitive(c, "decide") ||
+            cJSON_GetObjectItemCaseSensitive(c, "capture")) {
+            suite_buf_printf(err, "step %zu: each parallel step is a \"call\" without repeat, "
+                                  "expect, decide or capture (the parallel step expects on "
+                                  "the set)", index + 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int check_step(const cJSON *st, size_t index, unsigned requires, const cJSON *mock,
                       suite_step *out, suite_buf *err)
 {
     static const char *const common[] = {"title", "repeat", "expect", "capture"};
     static const char *const call_keys[] = {"call", "params", "as", "timeout_ms", "title",
-                                            "repeat", "expect", "capture", NULL};
-    static const char *const raw_keys[] = {"raw", "title", "repeat", "expect", "capture", NULL};
+                                            "repeat", "expect", "capture", "decide", "dialect", NULL};
+    static const char *const raw_keys[] = {"raw", "title", "repeat", "expect", "capture", "decide", "dialect", NULL};
     static const char *const flow_keys[] = {"flow", "params", "options", "as", "timeout_ms",
-                                            "title", "repeat", "expect", "capture", NULL};
+                                            "title", "repeat", "expect", "capture", "decide", "dialect", NULL};
     static const char *const mock_keys[] = {"mock", "advance_seconds", "rule", "title", "repeat",
-                                            "expect", "capture", NULL};
+                                            "expect", "capture", "decide", "dialect", NULL};
     static const char *const set_keys[] = {"set", "title", NULL};
+    static const char *const parallel_keys[] = {"parallel", "title", "expect", "decide",
+                                                "dialect", "capture", NULL};
     (void)common;
     char what[64];
     snprintf(what, sizeof what, "step %zu", index + 1);
@@ -288,15 +377,16 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
         suite_buf_printf(err, "%s: a step must be an object", what);
         return -1;
     }
-    const char *kinds[] = {"call", "raw", "flow", "mock", "set"};
+    const char *kinds[] = {"call", "raw", "flow", "mock", "set", "parallel"};
     int found = -1, nfound = 0;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++)
         if (cJSON_GetObjectItemCaseSensitive(st, kinds[i])) {
             found = i;
             nfound++;
         }
     if (nfound != 1) {
-        suite_buf_printf(err, "%s: needs exactly one of call, raw, flow, mock, set", what);
+        suite_buf_printf(err, "%s: needs exactly one of call, raw, flow, mock, set, parallel",
+                         what);
         return -1;
     }
     out->kind = (suite_step_kind)found;
@@ -377,6 +467,11 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
             }
         }
         break;
+    case SUITE_STEP_PARALLEL:
+        if (only_keys(st, parallel_keys, what, err) != 0 ||
+            check_parallel(v, index, requires, mock, out, err) != 0)
+            return -1;
+        break;
     case SUITE_STEP_SET:
         if (only_keys(st, set_keys, what, err) != 0)
             return -1;
@@ -417,6 +512,9 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
     }
     if (suite_expect_validate(cJSON_GetObjectItemCaseSensitive(st, "expect"), err) != 0)
         return -1;
+    if (check_decide(cJSON_GetObjectItemCaseSensitive(st, "decide"), what, err) != 0 ||
+        check_dialect(cJSON_GetObjectItemCaseSensitive(st, "dialect"), what, err) != 0)
+        return -1;
     const cJSON *cap = cJSON_GetObjectItemCaseSensitive(st, "capture");
     if (cap) {
         if (!cJSON_IsObject(cap)) {
@@ -439,7 +537,7 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
 static suite_scenario *parse_scenario(const cJSON *obj, const char *file, suite_buf *err)
 {
     static const char *const keys[] = {"name", "description", "tags", "rules", "requires",
-                                       "mock", "steps", NULL};
+                                       "mock", "dialect", "steps", NULL};
     if (!cJSON_IsObject(obj)) {
         suite_buf_puts(err, "a scenario must be an object");
         return NULL;
@@ -498,6 +596,10 @@ static suite_scenario *parse_scenario(const cJSON *obj, const char *file, suite_
     free(reqs);
     if (rc != 0)
         goto fail;
+    const cJSON *dialect = cJSON_GetObjectItemCaseSensitive(s->json, "dialect");
+    if (check_dialect(dialect, "scenario", err) != 0)
+        goto fail;
+    s->dialect = dialect ? dialect->valuestring : NULL;
     s->mock = cJSON_GetObjectItemCaseSensitive(s->json, "mock");
     if (s->mock) {
         if (suite_private_validate(s->mock, err) != 0)

@@ -30,7 +30,8 @@ typedef enum suite_step_kind {
     SUITE_STEP_RAW,    /* a hand-built request for negative tests: "raw": {...} */
     SUITE_STEP_FLOW,   /* a libupay flow: "flow": "barcode_pay" | "refund" */
     SUITE_STEP_MOCK,   /* mock control: "mock": "reset" | "clock" | "orders" | "restart" */
-    SUITE_STEP_SET     /* define variables: "set": {name: value} */
+    SUITE_STEP_SET,    /* define variables: "set": {name: value} */
+    SUITE_STEP_PARALLEL /* "parallel": [call steps]: sent at once, expectations on the set */
 } suite_step_kind;
 
 typedef struct suite_step {
@@ -38,6 +39,8 @@ typedef struct suite_step {
     const cJSON *spec;   /* the step object; borrowed from the scenario's json */
     int repeat;          /* >= 1; ${i} counts 0..repeat-1 */
     char *label;         /* "step 2 (call pay)" or its title; owned */
+    struct suite_step *sub;   /* SUITE_STEP_PARALLEL: its call steps (owned), else NULL */
+    size_t nsub;
 } suite_step;
 
 typedef struct suite_scenario {
@@ -52,6 +55,8 @@ typedef struct suite_scenario {
     suite_step *steps;
     size_t nsteps;
     size_t index;        /* position in load order */
+    const char *dialect; /* "seed" or "live": runs only on a target of that dialect; NULL =
+                            any. Borrowed from json */
     const cJSON *mock;   /* "mock" object: run on a private mock (private_mock.h); NULL
                             = the shared target. Borrowed from json */
     cJSON *json;         /* the scenario object; owned */

@@ -650,24 +650,42 @@ static int exec_flow(suite_ctx *ctx, const suite_step *step, suite_step_result *
 
 /* ---- mock control ---- */
 
-/*
- * A copy of `v` with every string expanded as a template (numbers, booleans
- * and nulls kept). NULL with a sentence in `err` on a bad template.
- */
-static cJSON *expand_json(suite_ctx *ctx, const cJSON *v, suite_buf *err)
+/* `text` with every '$' doubled, so that expanding it again gives `text`. */
+static char *escape_dollars(const char *text)
 {
+    suite_buf b = {0};
+    for (const char *c = text; *c; c++) {
+        if (*c == '$')
+            suite_buf_puts(&b, "$$");
+        else
+            suite_buf_append(&b, c, 1);
+    }
+    if (b.oom) {
+        suite_buf_free(&b);
+        return NULL;
+    }
+    return suite_buf_take(&b);
+}
+
+cJSON *suite_step_expand_json(suite_ctx *ctx, const cJSON *v, int escape, int *rc,
+                              suite_buf *err)
+{
+    *rc = SUITE_TPL_OK;
     if (cJSON_IsString(v)) {
-        int rc = 0;
-        char *text = expand_str(ctx, v, &rc, err);
-        cJSON *s = rc == 0 && text ? cJSON_CreateString(text) : NULL;
+        char *text = expand_str(ctx, v, rc, err);
+        char *escaped = *rc == 0 && text && escape ? escape_dollars(text) : NULL;
+        cJSON *s = *rc == 0 && text ? cJSON_CreateString(escape ? escaped : text) : NULL;
         free(text);
+        free(escaped);
+        if (!s && *rc == 0)
+            *rc = -1;
         return s;
     }
     if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
         return cJSON_Duplicate(v, 0);
     cJSON *copy = cJSON_IsObject(v) ? cJSON_CreateObject() : cJSON_CreateArray();
     for (const cJSON *e = v->child; copy && e; e = e->next) {
-        cJSON *item = expand_json(ctx, e, err);
+        cJSON *item = suite_step_expand_json(ctx, e, escape, rc, err);
         if (!item) {
             cJSON_Delete(copy);
             return NULL;
@@ -677,6 +695,8 @@ static cJSON *expand_json(suite_ctx *ctx, const cJSON *v, suite_buf *err)
         else
             cJSON_AddItemToArray(copy, item);
     }
+    if (!copy && *rc == 0)
+        *rc = -1;
     return copy;
 }
 
@@ -739,7 +759,8 @@ static int exec_mock(suite_ctx *ctx, const suite_step *step, suite_step_result *
     long status = 0;
     char *body = NULL;
     if (!strcmp(what, "rule")) {
-        cJSON *rule = expand_json(ctx, GET(step->spec, "rule"), err);
+        int trc = 0;
+        cJSON *rule = suite_step_expand_json(ctx, GET(step->spec, "rule"), 0, &trc, err);
         if (!rule)
             return -1;
         const cJSON *mch = GET(rule, "mch_id");
@@ -827,6 +848,8 @@ int suite_step_exec(suite_ctx *ctx, const suite_step *step, suite_step_result *o
         return exec_mock(ctx, step, out, err);
     case SUITE_STEP_SET:
         return exec_set(ctx, step, out, err);
+    case SUITE_STEP_PARALLEL:
+        break; /* the runner's (parallel.h) */
     }
     suite_buf_puts(err, "unknown step kind");
     return -1;

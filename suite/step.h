@@ -6,6 +6,7 @@
 #ifndef SUITE_STEP_H
 #define SUITE_STEP_H
 
+#include <cjson/cJSON.h>
 #include <upay.h>
 
 #include "private_mock.h"
@@ -54,6 +55,16 @@ int suite_step_exec(suite_ctx *ctx, const suite_step *step, suite_step_result *o
  * memory runs out or a setting is refused. Free with upay_client_free().
  */
 upay_client *suite_client_new(const suite_target *t, const char *agent_id, const char *key);
+
+/*
+ * A copy of `v` with every string expanded as a template (numbers, booleans
+ * and nulls kept); with `escape`, each '$' of an expanded string is written
+ * '$$', so the copy can be expanded again and give the same text. NULL with
+ * *rc a SUITE_TPL_* code (and a sentence in `err`), or -1 when memory runs out.
+ * Free with cJSON_Delete().
+ */
+cJSON *suite_step_expand_json(suite_ctx *ctx, const cJSON *v, int escape, int *rc,
+                              suite_buf *err);
 
 /* The upay_code's enum name without UPAY_/UPAY_E_ ("OK", "GATEWAY_REFUSED"). */
 const char *suite_code_name(upay_code code);

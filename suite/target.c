@@ -7,9 +7,12 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "http.h"
+#include "template.h"
 
 #ifdef UPAY_SUITE_HAVE_MOCK
 #include "mock.h"
@@ -17,7 +20,8 @@
 
 #define GATEWAY_PATH "/UnifiedPay/Gateway"
 
-int suite_target_start_embedded(suite_target *t, unsigned long long seed, suite_buf *err)
+int suite_target_start_embedded(suite_target *t, unsigned long long seed, const char *dialect,
+                                int anonymous, suite_buf *err)
 {
     memset(t, 0, sizeof *t);
 #ifdef UPAY_SUITE_HAVE_MOCK
@@ -27,7 +31,16 @@ int suite_target_start_embedded(suite_target *t, unsigned long long seed, suite_
     opts.quiet = 1;
     opts.has_seed = 1;
     opts.seed = seed;
-    opts.frozen_clock = 1;   /* scenario time moves only by clock steps: boundaries are exact */
+    opts.dialect = dialect;
+    /* Scenario time moves only by clock steps, so boundaries are exact; an anonymous
+     * mock cannot be moved and runs in real time, as a foreign gateway does. */
+    opts.frozen_clock = !anonymous;
+    char token[40] = "";
+    if (anonymous) {
+        unsigned long long s = seed ^ 0xA5A5A5A5DEADBEEFULL ^ (unsigned long long)time(NULL);
+        snprintf(token, sizeof token, "%016llx%016llx", suite_rand_next(&s), suite_rand_next(&s));
+        opts.admin_token = token;
+    }
     char msg[256] = "";
     mock_server *srv = mock_server_start(&opts, msg, sizeof msg);
     if (!srv) {
@@ -36,6 +49,8 @@ int suite_target_start_embedded(suite_target *t, unsigned long long seed, suite_
     }
     t->server = srv;
     t->embedded = 1;
+    t->anonymous = anonymous;
+    snprintf(t->dialect, sizeof t->dialect, "%s", dialect ? dialect : "seed");
     t->base_url = suite_strdup(mock_server_url(srv));
     t->gateway_url = suite_strfmt("%s" GATEWAY_PATH, mock_server_url(srv));
     if (!t->base_url || !t->gateway_url) {
@@ -46,6 +61,8 @@ int suite_target_start_embedded(suite_target *t, unsigned long long seed, suite_
     return 0;
 #else
     (void)seed;
+    (void)dialect;
+    (void)anonymous;
     suite_buf_puts(err, "this upay-suite was built without upay-mock: use --target URL");
     return -1;
 #endif
@@ -89,10 +106,45 @@ int suite_target_probe(suite_target *t)
     suite_http_response res;
     int rc = url ? suite_http(&req, &res) : -1;
     t->has_mock = rc == 0 && res.status == 200;
+    t->is_upay_mock = 0;
+    const char *said = NULL;
+    cJSON *doc = t->has_mock ? cJSON_Parse(res.body) : NULL;
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(doc, "mock");
+    const cJSON *dialect = cJSON_GetObjectItemCaseSensitive(doc, "dialect");
+    t->is_upay_mock = cJSON_IsString(name) && strcmp(name->valuestring, "upay-mock") == 0;
+    if (cJSON_IsString(dialect) && (!strcmp(dialect->valuestring, "seed") ||
+                                    !strcmp(dialect->valuestring, "live")))
+        said = dialect->valuestring;
+    if (!t->dialect[0])
+        snprintf(t->dialect, sizeof t->dialect, "%s",
+                 said ? said : t->is_upay_mock ? "seed" : "live");
+    cJSON_Delete(doc);
     if (url)
         suite_http_response_free(&res);
     free(url);
     return t->has_mock;
+}
+
+int suite_target_now(const suite_target *t, const char *mch, long long *out, suite_buf *err)
+{
+    if (!t->has_mock) {
+        *out = (long long)time(NULL);
+        return 0;
+    }
+    long status = 0;
+    char *body = NULL;
+    if (suite_mock_get(t, "clock", mch, &status, &body, err) != 0)
+        return -1;
+    cJSON *doc = status == 200 ? cJSON_Parse(body) : NULL;
+    const cJSON *now = cJSON_GetObjectItemCaseSensitive(doc, "now");
+    int rc = cJSON_IsNumber(now) ? 0 : -1;
+    if (rc == 0)
+        *out = (long long)now->valuedouble;
+    else
+        suite_buf_printf(err, "GET /mock/clock: HTTP %ld: %s", status, body ? body : "");
+    cJSON_Delete(doc);
+    free(body);
+    return rc;
 }
 
 void suite_embedded_stop(void *server)

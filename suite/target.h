@@ -12,17 +12,30 @@
 typedef struct suite_target {
     char *gateway_url;   /* .../UnifiedPay/Gateway; owned */
     char *base_url;      /* scheme://host[:port], where /mock/ lives; owned */
-    int has_mock;        /* GET /mock/health answered 200 */
+    int has_mock;        /* GET /mock/health answered 200: mock control */
+    int is_upay_mock;    /* ... and named upay-mock ("mock": "upay-mock"): every
+                            expectation is checked, decisions included. Any other
+                            target turns a decision that differs into a fidelity note */
+    char dialect[8];     /* "seed" or "live": what the target speaks (--dialect, else
+                            the health answer's "dialect", else seed on upay-mock and
+                            live elsewhere) */
     int embedded;        /* started in this process */
+    int anonymous;       /* embedded, but its admin API sits behind a token the suite
+                            does not use: it looks like an unknown gateway */
     int insecure;        /* skip TLS verification (self-signed test servers) */
     void *server;        /* the embedded mock_server, or NULL */
 } suite_target;
 
 /*
- * Start an embedded upay-mock on 127.0.0.1, port 0, quiet. Returns 0, or -1
- * with a sentence in `err` (also when the suite was built without the mock).
+ * Start an embedded upay-mock on 127.0.0.1, port 0, quiet, speaking `dialect`
+ * ("seed" or "live"; NULL = seed). `anonymous`: its admin API is given a random
+ * token the suite keeps to itself, so the probe finds no mock control and the
+ * run treats it as a foreign gateway (the suite's own test of fidelity notes);
+ * its clock then runs in real time. Returns 0, or -1 with a sentence in `err`
+ * (also when the suite was built without the mock).
  */
-int suite_target_start_embedded(suite_target *t, unsigned long long seed, suite_buf *err);
+int suite_target_start_embedded(suite_target *t, unsigned long long seed, const char *dialect,
+                                int anonymous, suite_buf *err);
 
 /*
  * Use the gateway at `url` (its /UnifiedPay/Gateway is appended when the URL
@@ -30,8 +43,20 @@ int suite_target_start_embedded(suite_target *t, unsigned long long seed, suite_
  */
 int suite_target_open_url(suite_target *t, const char *url, suite_buf *err);
 
-/* Ask GET /mock/health; sets and returns t->has_mock (1 or 0). */
+/*
+ * Ask GET /mock/health; sets t->has_mock and t->is_upay_mock and, unless
+ * t->dialect is already set, the dialect (the answer's "dialect", else seed on
+ * upay-mock, live elsewhere). Returns t->has_mock (1 or 0).
+ */
 int suite_target_probe(suite_target *t);
+
+/*
+ * The gateway's clock now, in seconds since the epoch: on a target with mock
+ * control, merchant `mch`'s clock (GET /mock/clock?mch_id=, which moves with
+ * clock steps); elsewhere this machine's real time (the gateway writes it in
+ * GMT+8, Beijing time). 0, or -1 with a sentence.
+ */
+int suite_target_now(const suite_target *t, const char *mch, long long *out, suite_buf *err);
 
 /*
  * Stop an embedded upay-mock (a mock_server *; NULL is a no-op) quickly:

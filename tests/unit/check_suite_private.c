@@ -138,7 +138,7 @@ START_TEST(scenarios_run_on_private_mocks)
     suite_buf err = {0};
     ck_assert_int_eq(suite_load_text(&set, private_scenarios, "private.json", &err), 0);
     suite_target target;
-    ck_assert_int_eq(suite_target_start_embedded(&target, 7, &err), 0);
+    ck_assert_int_eq(suite_target_start_embedded(&target, 7, NULL, 0, &err), 0);
     ck_assert_int_eq(suite_target_probe(&target), 1);
 
     /* One merchant for all, one at a time: "shared" runs first. */
@@ -192,7 +192,7 @@ START_TEST(embedded_stop_is_quick)
 {
     suite_target t;
     suite_buf err = {0};
-    ck_assert_int_eq(suite_target_start_embedded(&t, 1, &err), 0);
+    ck_assert_int_eq(suite_target_start_embedded(&t, 1, NULL, 0, &err), 0);
     ck_assert_int_eq(suite_target_probe(&t), 1); /* the accept loop just ran */
     double start = suite_now_ms();
     suite_target_close(&t);
