@@ -150,6 +150,17 @@ upay_code upay_refund_with_retry(upay_client *client, const upay_refund_request 
                             r->code);
             return settle_by_query(&f, req, 0, out, err);
         }
+        if (rc == UPAY_E_RESPONSE_SIGN && r && r->params
+            && !upay_params_get(r->params, "sign")
+            && upay__outcome_of(upay_params_get(r->params, "trade_state"))
+                   == UPAY_OUTCOME_PROCESSING) {
+            /* The live gateway signs only business successes, so an accepted
+               refund still settling comes unsigned: not believed, and not worth
+               sending again either; the refund's own status answers signed. */
+            upay__flow_call(&f, "refund", i + 1, at, rc, r,
+                            "unsigned PROCESSING: ask for the refund's status");
+            return settle_by_query(&f, req, 0, out, err);
+        }
         int refused = rc == UPAY_E_GATEWAY_REFUSED || rc == UPAY_E_VERSION;
         if (refused && !maybe_processed) {
             const upay_result *k = upay__flow_call(&f, "refund", i + 1, at, rc, r,

@@ -186,17 +186,22 @@ START_TEST(every_call)
     ck_assert_int_eq(upay_refund(c, &rq, &r, &e), UPAY_OK);
     upay_result_free(r);
 
+    /* The seed finds every refund of the order by out_trade_no; the live
+       gateway finds refunds by refund only (since v2.5.1), and lists that one. */
     upay_refundquery_request qq = {.paytype = UPAY_PAYTYPE_WECHAT, .mch_id = mch_id,
-                                   .out_trade_no = "E2E_ORDER_1"};
+                                   .out_trade_no = live ? NULL : "E2E_ORDER_1",
+                                   .out_refund_no = live ? "TK-1" : NULL};
     ck_assert_msg(upay_refundquery(c, &qq, &r, &e) == UPAY_OK, "refundquery: %s", e.message);
     ck_assert_int_eq(r->outcome, UPAY_OUTCOME_SUCCESS);
-    ck_assert_uint_eq(r->refund_entry_count, 2);
+    ck_assert_uint_eq(r->refund_entry_count, live ? 1 : 2);
     ck_assert_str_eq(r->refunds[0].out_refund_no, "TK-1");
     ck_assert_int_eq(r->refunds[0].refund_fee, 30);
     ck_assert_int_eq(r->refunds[0].refund_status, UPAY_REFUND_SUCCESS);
-    ck_assert_uint_eq(r->refunds[1].serial_no, 1);
-    ck_assert_int_eq(r->refund_fee_summary, 50);
-    ck_assert_int_eq(r->refund_count, 2);
+    if (!live) {
+        ck_assert_uint_eq(r->refunds[1].serial_no, 1);
+        ck_assert_int_eq(r->refund_fee_summary, 50);
+        ck_assert_int_eq(r->refund_count, 2);
+    }
     upay_result_free(r);
 
     /* The refunded order can no longer be cancelled; a fresh one can. */

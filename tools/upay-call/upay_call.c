@@ -207,8 +207,12 @@ int main(int argc, char **argv)
         signature = "none: an unsigned refusal (nothing processed)";
     else if (rc == UPAY_E_GATEWAY_REFUSED || rc == UPAY_E_VERSION)
         signature = "NOT VERIFIED: a refusal whose sign is wrong (wrong key?); nothing processed";
+    else if (rc == UPAY_E_UNVERIFIED_FAIL)
+        signature = "none: an unsigned \"business failed\" (it could hide a payment: query to confirm)";
+    else if (rc == UPAY_E_RESPONSE_SIGN && res->params && !upay_params_get(res->params, "sign"))
+        signature = "none: an unsigned answer that does not say nothing happened: not believed";
     else if (rc == UPAY_E_RESPONSE_SIGN)
-        signature = "NOT VERIFIED: the answer's sign is missing or wrong (wrong key?)";
+        signature = "NOT VERIFIED: the answer's sign is wrong (wrong key?)";
     else
         signature = "not checked (no usable answer)";
     printf("signature: %s\n", signature);
