@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mock.h"
+#include "upay_version.h"
 #include "domain/persona.h"
 
 static void usage(FILE *out)
@@ -47,6 +48,7 @@ static void usage(FILE *out)
         "                       (e.g. the live gateway) and journal both sides, for\n"
         "                       'upay-suite record' (docs/edge-cases.md)\n"
         "  --help               this text\n"
+        "  --version            print 'upay-mock VERSION' and exit\n"
         "\n"
         "Built-in agents and keys:\n"
         "  13000000000000001  UPAYMOCK000000000000000000000001\n"
@@ -84,6 +86,9 @@ int main(int argc, char **argv)
         const char **target = NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("upay-mock %s\n", UPAY_VERSION);
             return 0;
         } else if (strcmp(a, "--strict-merchants") == 0) {
             opts.strict_merchants = 1;
