@@ -5,15 +5,8 @@
 # docs/install.md describes the result.
 include(CMakePackageConfigHelpers)
 
-# Programs find libupay relative to themselves, wherever the prefix lands
-# (a tarball, a dpkg-deb -x directory, /opt/upay).
-file(RELATIVE_PATH UPAY_BIN_TO_LIB
-  /prefix/${CMAKE_INSTALL_BINDIR} /prefix/${CMAKE_INSTALL_LIBDIR})
-foreach(program upay-mock upay-suite upay-pay)
-  if(TARGET ${program})
-    set_target_properties(${program} PROPERTIES INSTALL_RPATH "$ORIGIN/${UPAY_BIN_TO_LIB}")
-  endif()
-endforeach()
+# The RPATH of the installed programs ($ORIGIN/../lib) is CMAKE_INSTALL_RPATH,
+# set in the root CMakeLists.txt before any target.
 
 # The scenario library, and where upay-suite finds it from its own directory.
 set(UPAY_SCENARIOS_DIR ${CMAKE_INSTALL_DATADIR}/upay/scenarios)

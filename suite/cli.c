@@ -18,17 +18,42 @@
 #include "select.h"
 #include "target.h"
 #include "template.h"
+#include "upay_version.h"
 
 
 #ifndef UPAY_SUITE_DEFAULT_SCENARIOS
 #define UPAY_SUITE_DEFAULT_SCENARIOS "scenarios"
 #endif
 
+/*
+ * Where the scenarios are when no path is given: ./scenarios, else the
+ * library installed beside the program (share/upay/scenarios, found from
+ * the program's own location, so a moved prefix still works), else the
+ * source tree's.
+ */
 static const char *default_path(void)
 {
     struct stat st;
     if (stat("scenarios", &st) == 0 && S_ISDIR(st.st_mode))
         return "scenarios";
+#ifdef UPAY_SUITE_SCENARIOS_RELATIVE
+    static char installed[4096];
+    char self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    char *slash = NULL;
+    if (len > 0) {
+        self[len] = '\0';
+        slash = strrchr(self, '/');
+    }
+    if (slash) {
+        *slash = '\0';
+        int n = snprintf(installed, sizeof installed, "%s/%s", self,
+                         UPAY_SUITE_SCENARIOS_RELATIVE);
+        if (n > 0 && (size_t)n < sizeof installed && stat(installed, &st) == 0
+            && S_ISDIR(st.st_mode))
+            return installed;
+    }
+#endif
     return UPAY_SUITE_DEFAULT_SCENARIOS;
 }
 
@@ -63,6 +88,10 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
 
     if (argc > 1 && strcmp(argv[1], "record") == 0)
         return suite_record_main(argc - 1, argv + 1, out, errout);
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        fprintf(out, "upay-suite %s\n", UPAY_VERSION);
+        return 0;
+    }
     if (suite_options_parse(argc, argv, &o, &err) != 0 || suite_options_finish(&o, &err) != 0) {
         fprintf(errout, "upay-suite: %s\n", suite_buf_str(&err));
         goto done;

@@ -48,6 +48,7 @@ void suite_options_usage(FILE *f)
         "  --lint               after each scenario, the mock linter's findings for its\n"
         "                       merchant (GET /mock/lint) in the console and JUnit reports\n"
         "  -h, --help           this text\n"
+        "  --version            print 'upay-suite VERSION' and exit\n"
         "Exit status: 0 when nothing failed, 1 when a scenario failed, 2 on usage or\n"
         "scenario file errors.\n",
         f);

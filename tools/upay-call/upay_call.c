@@ -19,6 +19,8 @@
 #include <string.h>
 #include <upay.h>
 
+#include "upay_version.h"
+
 typedef struct args {
     const char *url, *agent_id, *key, *ca_file;
     int hmac, insecure;
@@ -152,6 +154,10 @@ static int exit_status(upay_code rc, const upay_result *res)
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        printf("upay-call %s\n", UPAY_VERSION);
+        return 0;
+    }
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         usage(stdout);
         return 0;
