@@ -117,6 +117,14 @@ static int says_not_paid(const ex *e)
            strcmp(e->state, "SUCCESS") == 0 && code_in(e, not_paid);
 }
 
+static int says_cancelled(const ex *e);
+
+/* Not paid, or nothing left to pay: a cancel that closed the order or found none. */
+static int says_not_paid_or_closed(const ex *e)
+{
+    return says_not_paid(e) || says_cancelled(e);
+}
+
 static int says_cancelled(const ex *e)
 {
     static const char *const gone[] = {"10003", "10004", "10005", NULL};
@@ -176,7 +184,8 @@ static void show(suite_buf *d, const ex *e, long long t0)
                      *e->trade_state ? e->trade_state : "-");
     if (*e->fault)
         suite_buf_printf(d, " [fault %s: %s]", e->fault,
-                         e->maybe ? "answer delayed" : "the program got no usable answer");
+                         !e->maybe ? "the program got no usable answer"
+                         : !e->told ? "answer delayed" : "forced outcome");
     suite_buf_puts(d, e->program ? "\n" : "   (setup)\n");
 }
 
@@ -288,13 +297,22 @@ static void judge_outcome(judge *j, const suite_judge_input *in, const ex *xs, s
     if (bit == SUITE_OUT_PAID)
         backs = says_paid, what = "paid (pay or orderquery 10000)";
     else if (bit == SUITE_OUT_NOT_PAID)
-        backs = says_not_paid, what = "not paid (10003-10006, or a refused pay)";
+        backs = says_not_paid_or_closed,
+        what = "not paid (10003-10006, a refused pay, or a cancel that closed the order or found none)";
     else if (bit == SUITE_OUT_CANCELLED)
         backs = says_cancelled, what = "cancelled (cancel SUCCESS or 20007, orderquery 10003-10005)";
     if (!backs && (bit & (SUITE_OUT_REFUNDED | SUITE_OUT_REFUND_PENDING | SUITE_OUT_REFUND_FAILED)))
         what = bit == SUITE_OUT_REFUND_FAILED ? "refused (refund FAIL, or refundquery)"
                                               : "accepted (refund SUCCESS/PROCESSING, or refundquery)";
     if (!what)
+        return;
+    /* Nothing sent for the action itself: "not paid" or "not refunded" is certain. */
+    const char *act = in->action == SUITE_ACTION_PAY ? "pay"
+                      : in->action == SUITE_ACTION_REFUND ? "refund" : "cancel";
+    int sent = 0;
+    for (size_t i = 0; i < n; i++)
+        sent |= xs[i].program && strcmp(xs[i].call, act) == 0;
+    if (!sent && (bit == SUITE_OUT_NOT_PAID || bit == SUITE_OUT_REFUND_FAILED))
         return;
     const ex *spoiled = NULL;
     for (size_t i = 0; i < n; i++) {
@@ -365,7 +383,9 @@ static void judge_orders(judge *j, const ex *xs, size_t n)
                 }
             }
         }
-        if (strcmp(e->call, "orderquery") == 0 && prev_ask && e->time - prev_ask->time < 4)
+        /* Polling: asking again about an order whose last answer left it open. */
+        if (strcmp(e->call, "orderquery") == 0 && prev_ask && prev_ask->program &&
+            !(prev_ask->told && pay_final(prev_ask)) && e->time - prev_ask->time < 4)
             fail(j, "C-POLL-INTERVAL", e, prev_ask,
                  "orderquery %llds after the previous pay or query of %s (R-CLIENT-01: every 5 s)",
                  e->time - prev_ask->time, e->otn);

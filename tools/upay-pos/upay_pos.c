@@ -88,6 +88,12 @@ static int do_refund(upay_client *c, const char *mch)
         .total_fee = env_fee("UPAY_TOTAL_FEE"),
         .refund_fee = env_fee("UPAY_REFUND_FEE"),
     };
+    if (req.refund_fee > req.total_fee) {
+        /* Never ask for more than was paid: nothing is sent. */
+        fprintf(stderr, "upay-pos: refund of %lld fen asked on an order of %lld: refused\n",
+                req.refund_fee, req.total_fee);
+        return verdict("REFUND_FAILED", "more than was paid");
+    }
     upay_flow_options opts;
     upay_flow_options_init(&opts);
     opts.on_step = on_step;
