@@ -408,6 +408,30 @@ static void judge_orders(judge *j, const ex *xs, size_t n)
     }
 }
 
+/* What the program had learned of refund number `orn` from exchanges [from, upto). */
+static void learned(const ex *xs, size_t from, size_t upto, const char *orn, int *settled,
+                    int *failed)
+{
+    *settled = *failed = 0;
+    for (size_t m = from; m < upto; m++) {
+        const ex *q = &xs[m];
+        if (!q->told)
+            continue;
+        if (strcmp(q->call, "refund") == 0 && strcmp(q->orn, orn) == 0) {
+            *settled = refund_final(q);
+            *failed = *settled && refund_failed(q);
+        } else if (strcmp(q->call, "refundquery") == 0 && strcmp(q->state, "SUCCESS") == 0) {
+            const char *st = listed_status(q, orn);
+            if (st && strcmp(st, "NOTSURE") != 0) {
+                *settled = 1;
+                *failed = strcmp(st, "FAIL") == 0;
+            } else if (!st && strcmp(q->code, "20007") == 0) {
+                *settled = 1;
+            }
+        }
+    }
+}
+
 /* C-REFUND-SAME-NO, C-REFUND-FAILED-NO, C-REFUND-LIMIT. */
 static void judge_refunds(judge *j, const suite_judge_input *in, const ex *xs, size_t n)
 {
@@ -419,25 +443,8 @@ static void judge_refunds(judge *j, const suite_judge_input *in, const ex *xs, s
             const ex *p = &xs[k];
             if (strcmp(p->call, "refund") != 0 || strcmp(p->otn, e->otn) != 0)
                 continue;
-            /* What did the program last learn about p's number before e? */
-            int settled = 0, failed = 0;
-            for (size_t m = k; m < i; m++) {
-                const ex *q = &xs[m];
-                if (!q->told)
-                    continue;
-                if (strcmp(q->call, "refund") == 0 && strcmp(q->orn, p->orn) == 0) {
-                    settled = refund_final(q);
-                    failed = settled && refund_failed(q);
-                } else if (strcmp(q->call, "refundquery") == 0 && strcmp(q->state, "SUCCESS") == 0) {
-                    const char *st = listed_status(q, p->orn);
-                    if (st && strcmp(st, "NOTSURE") != 0) {
-                        settled = 1;
-                        failed = strcmp(st, "FAIL") == 0;
-                    } else if (!st && strcmp(q->code, "20007") == 0) {
-                        settled = 1;
-                    }
-                }
-            }
+            int settled, failed;
+            learned(xs, k, i, p->orn, &settled, &failed);
             if (strcmp(p->orn, e->orn) != 0 && !settled) {
                 fail(j, "C-REFUND-SAME-NO", e, p,
                      "a new out_refund_no %s while refund %s of the same order was unsettled "
@@ -453,20 +460,33 @@ static void judge_refunds(judge *j, const suite_judge_input *in, const ex *xs, s
             }
         }
     }
-    /* Never ask for more than was paid. */
+    /* Never ask for more than was paid: the first request of each number counts, less
+       the numbers the program had learned had failed before this one. */
     const cJSON *order = order_of(in->orders, in->order_no);
     long long total = order ? num(order, "total_fee") : 0;
-    long long asked = 0;
     for (size_t i = 0; i < n && total; i++) {
         const ex *e = &xs[i];
         if (strcmp(e->call, "refund") != 0 || strcmp(e->otn, in->order_no ? in->order_no : "") != 0)
             continue;
-        int seen = 0;
-        for (size_t k = 0; k < i && !seen; k++)
-            seen = strcmp(xs[k].call, "refund") == 0 && strcmp(xs[k].orn, e->orn) == 0;
-        if (!seen)
-            asked += e->refund_fee;
-        if (!seen && asked > total) {
+        long long asked = 0;
+        int repeat = 0;
+        for (size_t k = 0; k <= i; k++) {
+            const ex *p = &xs[k];
+            int first = strcmp(p->call, "refund") == 0 && strcmp(p->otn, e->otn) == 0;
+            for (size_t m = 0; first && m < k; m++)
+                first = !(strcmp(xs[m].call, "refund") == 0 && strcmp(xs[m].orn, p->orn) == 0);
+            if (!first)
+                continue;
+            if (k == i || strcmp(p->orn, e->orn) != 0) {
+                int settled, failed;
+                learned(xs, k, i, p->orn, &settled, &failed);
+                if (!failed || k == i)
+                    asked += p->refund_fee;
+            }
+        }
+        for (size_t k = 0; k < i && !repeat; k++)
+            repeat = strcmp(xs[k].call, "refund") == 0 && strcmp(xs[k].orn, e->orn) == 0;
+        if (!repeat && asked > total) {
             fail(j, "C-REFUND-LIMIT", e, NULL,
                  "refunds of %s ask for %lld fen in all; it was paid %lld (never refund more "
                  "than was paid)", e->otn, asked, total);
