@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <upay.h>
+
 #include "client_run.h"
 #include "client_scenario.h"
 #include "mock.h"
@@ -281,6 +283,10 @@ int suite_client_main(int argc, char **argv, FILE *out, FILE *errout)
     }
     if (n == 0) {
         fprintf(errout, "upay-suite client: no scenario matches\n");
+        goto done;
+    }
+    if (upay_global_init() != UPAY_OK) {   /* libcurl, before any thread */
+        fprintf(errout, "upay-suite client: libcurl could not start\n");
         goto done;
     }
     unsigned long long seed = o.has_seed ? o.seed : (unsigned long long)time(NULL);
