@@ -151,19 +151,18 @@ static int refund_failed(const ex *e)
            (strcmp(e->state, "SUCCESS") == 0 && strcmp(e->trade_state, "FAIL") == 0);
 }
 
-/* The status refundquery answer `e` gives refund number `orn`, or NULL. */
-static const char *listed_status(const ex *e, const char *orn)
+/* The status refundquery answer `e` gives refund number `orn` (into `status`), or NULL. */
+static const char *listed_status(const ex *e, const char *orn, char status[16])
 {
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(e->resp, "refund_list");
     cJSON *parsed = NULL;
     if (cJSON_IsString(list))
         list = parsed = cJSON_Parse(list->valuestring);
-    static char status[16];
     const char *found = NULL;
     const cJSON *it;
     cJSON_ArrayForEach(it, list) {
         if (strcmp(str(it, "out_refund_no"), orn) == 0) {
-            snprintf(status, sizeof status, "%s", str(it, "refund_status"));
+            snprintf(status, 16, "%s", str(it, "refund_status"));
             found = status;
         }
     }
@@ -423,7 +422,8 @@ static void learned(const ex *xs, size_t from, size_t upto, const char *orn, int
             *settled = refund_final(q);
             *failed = *settled && refund_failed(q);
         } else if (strcmp(q->call, "refundquery") == 0 && strcmp(q->state, "SUCCESS") == 0) {
-            const char *st = listed_status(q, orn);
+            char buf[16];
+            const char *st = listed_status(q, orn, buf);
             if (st && strcmp(st, "NOTSURE") != 0) {
                 *settled = 1;
                 *failed = strcmp(st, "FAIL") == 0;
