@@ -11,6 +11,7 @@
 
 #include "mock.h" /* upay-mock's built-in agents */
 #include "options.h"
+#include "client/client_cli.h"
 #include "record.h"
 #include "report.h"
 #include "runner.h"
@@ -88,6 +89,8 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
 
     if (argc > 1 && strcmp(argv[1], "record") == 0)
         return suite_record_main(argc - 1, argv + 1, out, errout);
+    if (argc > 1 && strcmp(argv[1], "client") == 0)
+        return suite_client_main(argc - 1, argv + 1, out, errout);
     if (argc == 2 && strcmp(argv[1], "--version") == 0) {
         fprintf(out, "upay-suite %s\n", UPAY_VERSION);
         return 0;
