@@ -185,12 +185,37 @@ static int step_client(suite_ctx *ctx, const suite_step *step, upay_client **tmp
     return 0;
 }
 
+/*
+ * "_msg_table": "1" when the answer's msg is the text the vendor's code
+ * table gives its code (R-LIVE-04: SUCCESS for 10000, 版本过低 for state
+ * VER, else upay_gw_code_text()), "0" when it is another text; not set
+ * without a msg. Scenarios never match msg text itself.
+ */
+static int set_msg_table(upay_params *view)
+{
+    const char *msg = upay_params_get(view, "msg");
+    const char *state = upay_params_get(view, "state");
+    const char *code = upay_params_get(view, "code");
+    if (!msg)
+        return 0;
+    const char *want = NULL;
+    if (state && !strcmp(state, "VER"))
+        want = "\xe7\x89\x88\xe6\x9c\xac\xe8\xbf\x87\xe4\xbd\x8e"; /* 版本过低 */
+    else if (code && !strcmp(code, "10000"))
+        want = "SUCCESS";
+    else if (code && *code && strspn(code, "0123456789") == strlen(code) && strlen(code) <= 6)
+        want = upay_gw_code_text(atoi(code));
+    int same = want && strcmp(msg, want) == 0;
+    return upay_params_set(view, "_msg_table", same ? "1" : "0") == UPAY_OK ? 0 : -1;
+}
+
 /* ---- call ---- */
 
 static int add_result_fields(upay_params *view, const upay_result *res, upay_code code)
 {
     int bad = 0;
     bad |= upay_params_set(view, "_code", suite_code_name(code)) != UPAY_OK;
+    bad |= set_msg_table(view) != 0;
     bad |= set_num(view, "_http_status", res ? res->http_status : 0) != 0;
     bad |= upay_params_set(view, "_verified", res && res->verified ? "1" : "0") != UPAY_OK;
     bad |= upay_params_set(view, "_outcome", upay_outcome_name(res ? res->outcome
@@ -393,6 +418,7 @@ static int exec_raw(suite_ctx *ctx, const suite_step *step, suite_step_result *o
                 verified = "1";
         }
         int json = res.len > 0 && upay_params_count(view) > 0;
+        set_msg_table(view);
         upay_params_set(view, "_verified", verified);
         set_num(view, "_http_status", res.status);
         upay_params_set(view, "_json", json ? "1" : "0");
