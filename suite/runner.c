@@ -95,9 +95,16 @@ static int has_key(const cJSON *obj, const char *key)
 
 /*
  * Checks every call makes unless the scenario asks about them itself: the
- * answer arrived, and a signed answer verifies.
+ * answer arrived, and a signed answer verifies. The client's answer must be
+ * one libupay believes: OK, GATEWAY_REFUSED, an unsigned RESPONSE_SIGN (an
+ * answer nobody may believe, which the expectations then read) and, in the
+ * live dialect, UNVERIFIED_FAIL (an unsigned "nothing moved", which the live
+ * gateway sends for every business failure, R-LIVE-03). In the seed dialect
+ * every answer but R-CHECK-01/02 is signed, a decision (R-CHECK-14@seed): an
+ * unsigned one fails against upay-mock and is a fidelity note elsewhere.
  */
-static int default_checks(const suite_step *step, const upay_params *view, suite_buf *fail)
+static int default_checks(const suite_ctx *ctx, const suite_step *step, const upay_params *view,
+                          suite_buf *notes, suite_buf *fail)
 {
     const cJSON *expect = GET(step->spec, "expect");
     if (step->kind != SUITE_STEP_CALL && step->kind != SUITE_STEP_RAW)
@@ -108,8 +115,19 @@ static int default_checks(const suite_step *step, const upay_params *view, suite
     const char *sign = upay_params_get(view, "sign");
     const char *verified = upay_params_get(view, "_verified");
     const char *error = upay_params_get(view, "_error");
-    if (step->kind == SUITE_STEP_CALL && code && strcmp(code, "OK") != 0 &&
-        strcmp(code, "GATEWAY_REFUSED") != 0 && !(strcmp(code, "RESPONSE_SIGN") == 0 && !sign)) {
+    int live = strcmp(ctx->target->dialect, "live") == 0;
+    if (step->kind == SUITE_STEP_CALL && code && !live && !strcmp(code, "UNVERIFIED_FAIL")) {
+        if (ctx->target->is_upay_mock) {
+            suite_buf_printf(fail, "R-CHECK-14@seed (decision): the answer should be signed: "
+                                   "the client returned %s: %s", code, error ? error : "");
+            return -1;
+        }
+        suite_buf_printf(notes, "%s: R-CHECK-14@seed (decision): the answer is not signed\n",
+                         step->label);
+    } else if (step->kind == SUITE_STEP_CALL && code && strcmp(code, "OK") != 0 &&
+               strcmp(code, "GATEWAY_REFUSED") != 0 &&
+               !(live && strcmp(code, "UNVERIFIED_FAIL") == 0) &&
+               !(strcmp(code, "RESPONSE_SIGN") == 0 && !sign)) {
         suite_buf_printf(fail, "the client returned %s: %s", code, error ? error : "");
         return -1;
     }
@@ -383,7 +401,7 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
             } else if (rc != 0) {
                 describe_failure(o, step, it, suite_buf_str(&err), &r);
             } else {
-                rc = default_checks(step, r.view, &err);
+                rc = default_checks(&ctx, step, r.view, &notes, &err);
                 if (rc == 0 && (suite_expect_uses_now(GET(step->spec, "expect")) ||
                                 suite_expect_uses_now(GET(step->spec, "decide"))))
                     rc = set_gateway_now(&ctx, &err);

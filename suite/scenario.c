@@ -192,7 +192,7 @@ static int check_raw(const cJSON *raw, const char *what, suite_buf *err)
 {
     static const char *const keys[] = {
         "method", "params", "base", "drop", "sign", "key", "sign_type", "body",
-        "content_type", "http_method", "path", "pad_to", "headers", NULL,
+        "content_type", "http_method", "path", "pad_to", "headers", "sort", NULL,
     };
     if (!cJSON_IsObject(raw)) {
         suite_buf_printf(err, "%s: \"raw\" must be an object", what);
@@ -211,6 +211,12 @@ static int check_raw(const cJSON *raw, const char *what, suite_buf *err)
                   strcmp(sign->valuestring, "wrong") && strcmp(sign->valuestring, "empty") &&
                   strcmp(sign->valuestring, "lowercase")))) {
         suite_buf_printf(err, "%s: \"sign\" must be valid, none, empty, wrong or lowercase", what);
+        return -1;
+    }
+    const cJSON *sort = cJSON_GetObjectItemCaseSensitive(raw, "sort");
+    if (sort && (!cJSON_IsString(sort) ||
+                 (strcmp(sort->valuestring, "bytes") && strcmp(sort->valuestring, "nocase")))) {
+        suite_buf_printf(err, "%s: \"sort\" must be bytes or nocase", what);
         return -1;
     }
     const cJSON *hdrs = cJSON_GetObjectItemCaseSensitive(raw, "headers");
@@ -435,9 +441,10 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
                                    strcmp(v->valuestring, "rule") != 0 &&
                                    strcmp(v->valuestring, "rules") != 0 &&
                                    strcmp(v->valuestring, "journal") != 0 &&
+                                   strcmp(v->valuestring, "merchant") != 0 &&
                                    strcmp(v->valuestring, "lint") != 0)) {
             suite_buf_printf(err, "%s: \"mock\" must be reset, clock, orders, restart, rule, "
-                                  "rules, journal or lint", what);
+                                  "rules, journal, merchant or lint", what);
             return -1;
         }
         if ((strcmp(v->valuestring, "rule") == 0) != (cJSON_GetObjectItemCaseSensitive(st, "rule") != NULL)) {
@@ -489,11 +496,13 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
     }
     const cJSON *as = cJSON_GetObjectItemCaseSensitive(st, "as");
     if (as) {
-        static const char *const as_keys[] = {"agent_id", "key", "sign_type", NULL};
+        static const char *const as_keys[] = {"agent_id", "key", "sign_type", "merchant_key",
+                                              NULL};
         if (!cJSON_IsObject(as) || only_keys(as, as_keys, what, err) != 0 ||
             check_params(as, what, err) != 0) {
             if (!err->len)
-                suite_buf_printf(err, "%s: \"as\" must be an object of agent_id, key, sign_type", what);
+                suite_buf_printf(err, "%s: \"as\" must be an object of agent_id, key, "
+                                      "merchant_key, sign_type", what);
             return -1;
         }
     }

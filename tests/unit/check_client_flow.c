@@ -3,7 +3,8 @@
  * (no network, no real sleeping): barcode payment (paid at once, paying
  * then paid, deadline then cancel, failure then close, refusal, not sent,
  * cancel retries) and refund with retry (final answers, NOTSURE retried
- * with the same out_refund_no, settled by refundquery). Each case states
+ * with the same out_refund_no, settled by refundquery; unsigned failures
+ * and unsigned PROCESSING settled by one refundquery at once). Each case states
  * which calls the flow must make and how many seconds it must sleep.
  */
 #include <check.h>
@@ -166,6 +167,14 @@ static const flow_case cases[] = {
      UPAY_OK, UPAY_FLOW_REFUNDED, UPAY_REFUND_SUCCESS, 0, 0, 0, 2, 0, 5},
     {"refund unknown to the gateway", 1, NULL, {NN(UPAY_E_NO_ANSWER, 4), S(A_NO_ORDER)},
      UPAY_OK, UPAY_FLOW_NOT_REFUNDED, -1, 0, 0, 0, 4, 1, 20},
+    /* The live gateway signs no PROCESSING: one refundquery at once, never the refund again. */
+    {"unsigned processing settled by one query", 1, NULL, {U(A_PROCESSING), S(LIST("PROCESSING"))},
+     UPAY_OK, UPAY_FLOW_REFUNDED, UPAY_REFUND_PROCESSING, 0, 0, 0, 1, 1, 0},
+    {"unsigned processing, already settled", 1, NULL, {U(A_PROCESSING), S(LIST("SUCCESS"))},
+     UPAY_OK, UPAY_FLOW_REFUNDED, UPAY_REFUND_SUCCESS, 0, 0, 0, 1, 1, 0},
+    {"unsigned processing, query unanswered", 1, NULL,
+     {U(A_PROCESSING), N(UPAY_E_NO_ANSWER), S(A_REFUNDED)},
+     UPAY_E_FLOW_DEADLINE, UPAY_FLOW_UNKNOWN, -1, 0, 0, 0, 1, 1, 0},
 };
 
 typedef struct steps_seen {
