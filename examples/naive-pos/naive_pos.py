@@ -23,7 +23,9 @@ E = os.environ
 
 def call(method, **params):
     """Send one signed call; the parsed answer, or {} on any error."""
-    params.update(method=method, agent_id=E["UPAY_AGENT_ID"], mch_id=E["UPAY_MCH_ID"])
+    # pid and version: the live gateway refuses a call without them (it got that right)
+    params.update(method=method, agent_id=E["UPAY_AGENT_ID"], mch_id=E["UPAY_MCH_ID"],
+                  pid="naivepos", version="1.0")
     text = "&".join(f"{k}={params[k]}" for k in sorted(params) if params[k] != "")
     params["sign"] = hashlib.md5(f"{text}&key={E['UPAY_KEY']}".encode()).hexdigest().upper()
     body = urllib.parse.urlencode(params).encode()
