@@ -13,7 +13,7 @@ src=$1
 tmp=$(mktemp -d)
 trap '[ -n "$mock_pid" ] && kill "$mock_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 mkdir "$tmp/src"
-for part in CMakeLists.txt cmake include lib server suite examples scenarios tests; do
+for part in CMakeLists.txt cmake include lib server suite examples tools scenarios tests; do
     [ -e "$src/$part" ] && cp -R "$src/$part" "$tmp/src/"
 done
 cmake -S "$tmp/src" -B "$tmp/build" -DUPAY_BUILD_TESTS=OFF >/dev/null
