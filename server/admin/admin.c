@@ -246,7 +246,7 @@ static cJSON *refund_json(const mock_refund *r)
     cJSON_AddStringToObject(j, "refund_id", r->refund_id);
     cJSON_AddStringToObject(j, "out_refund_id", r->out_refund_id);
     cJSON_AddNumberToObject(j, "refund_fee", (double)r->refund_fee);
-    cJSON_AddStringToObject(j, "refund_status", mock_refund_status_name(r->status));
+    cJSON_AddStringToObject(j, "refund_status", upay_refund_status_name(r->status));
     cJSON_AddNumberToObject(j, "attempts", r->attempts);
     add_time(j, "created", r->created_at);
     add_time(j, "refund_time", r->updated_at);

@@ -15,6 +15,9 @@
 #include "core/ctx.h"
 #include "gateway/request.h"
 
+/* Draws of fresh ids (pay, refund) before giving up on unique-index collisions. */
+#define MOCK_ID_ATTEMPTS 8
+
 /*
  * The answer's fields as a call gives them, kept in the call itself. A call
  * runs under ctx->lock, which every request of every worker waits for, so

@@ -29,6 +29,7 @@
 #include "gateway/gateway.h"
 #include "http/proxy.h"
 #include "http/listen_tune.h"
+#include "http/peer.h"
 #include "http/tls_front.h"
 #include "http/ui.h"
 
@@ -286,11 +287,6 @@ static int gateway_handler(struct mg_connection *conn, void *user)
     return status;
 }
 
-static int is_loopback(const char *addr)
-{
-    return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
-}
-
 /* Constant-time comparison of a presented token with the configured one. */
 static int token_matches(const char *given, const char *want)
 {
@@ -305,7 +301,7 @@ static int admin_allowed(const mock_server *server, struct mg_connection *conn)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
     /* behind the TLS front every client looks local: its port tells them apart */
-    int local = is_loopback(ri->remote_addr) &&
+    int local = mock_peer_is_loopback(ri->remote_addr) &&
                 !(server->tls && ri->server_port == server->remote_backend_port);
     if (!server->admin_token)
         return local;
