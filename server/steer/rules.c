@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The largest whole number a double holds exactly (2^53): rule numbers stay within it. */
+#define RULE_EXACT_MAX 9007199254740992.0
 
 typedef struct effect {
     char mch_id[33];
@@ -134,7 +136,14 @@ static int parse_param(const cJSON *v, mock_rule *out, char *err, size_t errlen)
         name = cJSON_IsString(n) ? n->valuestring : NULL;
         value = cJSON_IsString(val) ? val->valuestring : NULL;
         if (cJSON_IsNumber(val)) {
-            snprintf(text, sizeof text, "%lld", (long long)val->valuedouble);
+            /* a whole number a double holds exactly, checked before any cast */
+            double d = val->valuedouble;
+            if (!(d >= -RULE_EXACT_MAX && d <= RULE_EXACT_MAX) || d != (double)(long long)d) {
+                snprintf(err, errlen, "rule: \"param\" value %.17g is not a whole number within "
+                                      "+-2^53: give it as a string", d);
+                return -1;
+            }
+            snprintf(text, sizeof text, "%lld", (long long)d);
             value = text;
         }
     }
