@@ -322,7 +322,7 @@ static void orders(mock_ctx *ctx, const upay_params *q, mock_reply *out)
             memset(&m, 0, sizeof m);
             rc = MOCK_STORE_OK;
         }
-        c.merchant = &m;
+        c.merchant = m;
         c.now = mock_clock_merchant_now(ctx->clock, m.clock_offset);
         size_t n = 0;
         if (rc == MOCK_STORE_OK)

@@ -165,7 +165,7 @@ static void buyer_now(mock_call *c, const char *agent_id, const char *mch_id,
 
 void mock_answer_buyer(mock_call *c, const mock_order *o)
 {
-    const char *inputs[5] = { c->merchant->agent_id, o->mch_id, o->auth_code, o->appid,
+    const char *inputs[5] = { c->merchant.agent_id, o->mch_id, o->auth_code, o->appid,
                               o->sub_appid };
     if (!stage(c, 1, inputs, 5))
         buyer_now(c, inputs[0], inputs[1], inputs[2], inputs[3], inputs[4]);

@@ -42,7 +42,8 @@ typedef struct mock_answer {
 typedef struct mock_call {
     mock_ctx *ctx;
     const mock_request *rq;          /* checked request */
-    const mock_merchant *merchant;   /* the request's merchant (exists) */
+    mock_merchant merchant;          /* the request's merchant (exists): a copy, so no
+                                        pointer outlives the caller's frame */
     long long now;                   /* the merchant's clock */
     upay_params *resp;               /* answer being built */
     mock_answer staged;              /* fields not yet in resp (see mock_answer) */

@@ -251,7 +251,7 @@ static int run_call(mock_call *c, const mock_agent *agent)
     } else {
         rc = resolve_merchant(c, agent, &m);
         if (rc == 0) {
-            c->merchant = &m;
+            c->merchant = m;
             c->now = mock_clock_merchant_now(ctx->clock, m.clock_offset);
             /* a fault before the call took effect: the merchant exists, nothing else moves */
             if (!c->edge || !c->edge->fault.not_applied)

@@ -117,8 +117,11 @@ static void send_reply(struct mg_connection *conn, const mock_reply *reply, int 
                      reply->allow ? "\r\n" : "",
                      reply->detail[0] ? MOCK_DETAIL_HEADER ": " : "", reply->detail,
                      reply->detail[0] ? "\r\n" : "", date, connection_header(conn));
-    if (n < 0 || (size_t)n >= sizeof head)
-        n = 0;
+    if (n < 0 || (size_t)n >= sizeof head) {
+        /* no room for the head: CivetWeb's header API has no such limit (and closes) */
+        send_reply(conn, reply, 1);
+        return;
+    }
     char *whole = malloc((size_t)n + reply->len);
     if (!whole) {
         /* out of memory: two writes still answer correctly */
