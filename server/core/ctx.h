@@ -34,6 +34,7 @@ typedef struct mock_ctx {
     int strict_merchants;
     int live;                  /* the live dialect (docs/mock.md "Dialects"); 0 = seed */
     int verbose;               /* log each gateway answer to stderr */
+    int quiet;                 /* log nothing to stderr (not even store failures) */
 } mock_ctx;
 
 /* Meta name of the global clock offset in the store. */

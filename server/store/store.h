@@ -44,8 +44,30 @@ mock_store_rc mock_store_open(const char *path, mock_store **out, char *err, siz
 /* Close the store (finalizing statements). NULL is a no-op. */
 void mock_store_close(mock_store *s);
 
-/* SQLite's last message. Borrowed, valid until the next call. */
+/*
+ * The latest failure (MOCK_STORE_ERROR) in words: SQLite's name for the
+ * code, the code, and its message ("database or disk is full (SQLite code
+ * 13): ..."); "no failure" when none happened. Borrowed, valid until the
+ * next call.
+ */
 const char *mock_store_errmsg(mock_store *s);
+
+/* How many calls have answered MOCK_STORE_ERROR since the store opened. */
+unsigned long long mock_store_failures(const mock_store *s);
+
+/* Which writes an injected failure hits (mock_store_fail_inject). */
+typedef enum mock_store_fail_at {
+    MOCK_STORE_FAIL_WRITES = 0,  /* every insert, update and commit */
+    MOCK_STORE_FAIL_COMMIT = 1   /* commits only: every statement ran, the end fails */
+} mock_store_fail_at;
+
+/*
+ * Test hook: from now on the writes `at` names fail as if SQLite had
+ * answered `sqlite_code` (SQLITE_FULL for a full disk, SQLITE_IOERR...),
+ * without running; 0 stops it. Begin and rollback always run, so a failed
+ * transaction is rolled back for real. Production code never calls it.
+ */
+void mock_store_fail_inject(mock_store *s, int sqlite_code, mock_store_fail_at at);
 
 /* Transactions around one business operation. */
 mock_store_rc mock_store_begin(mock_store *s);
