@@ -113,7 +113,12 @@ static void reset(mock_ctx *ctx, const char *body, size_t len, mock_reply *out)
         mock_store_rollback(ctx->store);
     if (rc == MOCK_STORE_OK && !mch_id)
         mock_clock_set_global_offset(ctx->clock, 0);
-    pthread_mutex_unlock(&ctx->lock);
+    /*
+     * Still under the lock, so no call sees the fresh store with the old
+     * rules, effects or linter memory (a call picks its rule under this
+     * lock too); a call that ran before finds its journal entry dropped
+     * (mock_journal_clear starts a new epoch).
+     */
     if (rc == MOCK_STORE_OK && !mch_id)
         mock_journal_clear(ctx->journal);
     if (rc == MOCK_STORE_OK) {
@@ -123,6 +128,7 @@ static void reset(mock_ctx *ctx, const char *body, size_t len, mock_reply *out)
         if (!mch_id && mock_ctx_enter_rules(ctx) != 0)
             rc = MOCK_STORE_ERROR;
     }
+    pthread_mutex_unlock(&ctx->lock);
 
     cJSON *answer = cJSON_CreateObject();
     if (answer) {

@@ -50,6 +50,7 @@ typedef struct mock_call {
     struct mock_edge *edge;          /* the forced edge case (edge.h), or NULL */
     int nomem;                       /* set when building the answer ran out of memory */
     char detail[240];                /* English: why this answer (X-Upay-Detail), or "" */
+    unsigned long long epoch;        /* the journal's epoch when the call ran (reset drops it) */
 } mock_call;
 
 /*

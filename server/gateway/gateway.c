@@ -268,6 +268,7 @@ static int run_call(mock_call *c, const mock_agent *agent, const upay_params *re
     char why[320] = "";
     int rc;
     pthread_mutex_lock(&ctx->lock);
+    c->epoch = mock_journal_epoch(ctx->journal);
     if (mock_store_begin(ctx->store) != MOCK_STORE_OK) {
         rc = -1;
     } else {
@@ -316,6 +317,7 @@ static long long merchant_now(mock_ctx *ctx, const char *mch_id)
 static void account(mock_ctx *ctx, mock_call *c, const mock_request *rq, const mock_edge *edge,
                     mock_journal_entry *info)
 {
+    info->epoch = c->epoch;
     snprintf(info->mch_id, sizeof info->mch_id, "%s", rq->mch_id ? rq->mch_id : "");
     info->mch_time = c->now ? c->now : merchant_now(ctx, rq->mch_id);
     snprintf(info->out_trade_no, sizeof info->out_trade_no, "%s",
