@@ -248,6 +248,43 @@ static int proxy_handler(mock_server *server, struct mg_connection *conn, char *
     return status;
 }
 
+/* Constant-time comparison of a presented token with the configured one. */
+static int token_matches(const char *given, const char *want)
+{
+    size_t gl = strlen(given), wl = strlen(want);
+    unsigned diff = (unsigned)(gl ^ wl);
+    for (size_t i = 0; i < wl; i++)
+        diff |= (unsigned char)want[i] ^ (unsigned char)(i < gl ? given[i] : 0);
+    return diff == 0;
+}
+
+static int admin_allowed(const mock_server *server, struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    /* behind the TLS front every client looks local: its port tells them apart */
+    int local = mock_peer_is_loopback(ri->remote_addr) &&
+                !(server->tls && ri->server_port == server->remote_backend_port);
+    if (!server->admin_token)
+        return local;
+    const char *auth = mg_get_header(conn, "Authorization");
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0 && token_matches(auth + 7, server->admin_token))
+        return 1;
+    const char *alt = mg_get_header(conn, "X-Upay-Admin-Token");
+    return alt && token_matches(alt, server->admin_token);
+}
+
+/*
+ * The X-Upay-Fault header, from a client that passes the admin guard only:
+ * anyone else could pin the workers with 120 s delays or spoil other
+ * merchants' answers. For them the header does not exist, as at the live
+ * gateway (docs/edge-cases.md).
+ */
+static const char *fault_header(const mock_server *server, struct mg_connection *conn)
+{
+    const char *h = mg_get_header(conn, MOCK_FAULT_HEADER);
+    return h && admin_allowed(server, conn) ? h : NULL;
+}
+
 static int gateway_handler(struct mg_connection *conn, void *user)
 {
     mock_server *server = user;
@@ -278,7 +315,7 @@ static int gateway_handler(struct mg_connection *conn, void *user)
     else
         mock_gateway_handle_api(server->ctx, api, ri->request_method,
                                 mg_get_header(conn, "Content-Type"), body, len,
-                                mg_get_header(conn, MOCK_FAULT_HEADER), &reply);
+                                fault_header(server, conn), &reply);
     int status = reply.status;
     atomic_fetch_add(&server->requests, 1);
     if (reply.fault)
@@ -288,31 +325,6 @@ static int gateway_handler(struct mg_connection *conn, void *user)
     mock_reply_free(&reply);
     free(body);
     return status;
-}
-
-/* Constant-time comparison of a presented token with the configured one. */
-static int token_matches(const char *given, const char *want)
-{
-    size_t gl = strlen(given), wl = strlen(want);
-    unsigned diff = (unsigned)(gl ^ wl);
-    for (size_t i = 0; i < wl; i++)
-        diff |= (unsigned char)want[i] ^ (unsigned char)(i < gl ? given[i] : 0);
-    return diff == 0;
-}
-
-static int admin_allowed(const mock_server *server, struct mg_connection *conn)
-{
-    const struct mg_request_info *ri = mg_get_request_info(conn);
-    /* behind the TLS front every client looks local: its port tells them apart */
-    int local = mock_peer_is_loopback(ri->remote_addr) &&
-                !(server->tls && ri->server_port == server->remote_backend_port);
-    if (!server->admin_token)
-        return local;
-    const char *auth = mg_get_header(conn, "Authorization");
-    if (auth && strncasecmp(auth, "Bearer ", 7) == 0 && token_matches(auth + 7, server->admin_token))
-        return 1;
-    const char *alt = mg_get_header(conn, "X-Upay-Admin-Token");
-    return alt && token_matches(alt, server->admin_token);
 }
 
 static int admin_handler(struct mg_connection *conn, void *user)
