@@ -15,7 +15,8 @@ enum {
     ST_MCH_GET, ST_MCH_PUT,
     ST_ORDER_BY_OTN, ST_ORDER_BY_TID, ST_ORDER_BY_ID, ST_ORDER_INSERT, ST_ORDER_UPDATE,
     ST_REFUND_BY_ORN, ST_REFUND_BY_RID, ST_REFUND_INSERT, ST_REFUND_UPDATE, ST_REFUNDS_OF_ORDER,
-    ST_ORDERS_ALL, ST_ORDERS_MCH,
+    ST_ORDERS_ALL, ST_ORDERS_MCH, ST_ORDERS_AFTER, ST_ORDERS_MCH_AFTER,
+    ST_DUP_NUMBERS, ST_DUP_IDS, ST_ORPHANS,
     ST_COUNT,
     ST_N
 };
@@ -54,6 +55,20 @@ static const char *const sql_text[ST_N] = {
     [ST_REFUNDS_OF_ORDER] = "SELECT " REFUND_COLS " FROM refunds WHERE order_id = ?1 ORDER BY serial_no",
     [ST_ORDERS_ALL] = "SELECT " ORDER_COLS " FROM orders ORDER BY id DESC LIMIT ?1",
     [ST_ORDERS_MCH] = "SELECT " ORDER_COLS " FROM orders WHERE mch_id = ?2 ORDER BY id DESC LIMIT ?1",
+    [ST_ORDERS_AFTER] = "SELECT " ORDER_COLS " FROM orders WHERE id > ?2 ORDER BY id LIMIT ?1",
+    /* +mch_id: walk the rowid, never sort a merchant's orders once per page */
+    [ST_ORDERS_MCH_AFTER] = "SELECT " ORDER_COLS " FROM orders WHERE id > ?2 AND +mch_id = ?3 "
+                            "ORDER BY id LIMIT ?1",
+    /* the unique indexes, walked in key order a page at a time */
+    [ST_DUP_NUMBERS] = "SELECT mch_id, out_refund_no, count(*) FROM refunds "
+                       "WHERE (mch_id, out_refund_no) > (?2, ?3) AND (?4 IS NULL OR mch_id = ?4) "
+                       "GROUP BY mch_id, out_refund_no ORDER BY mch_id, out_refund_no LIMIT ?1",
+    [ST_DUP_IDS] = "SELECT min(mch_id), refund_id, count(*) FROM refunds "
+                   "WHERE refund_id > ?2 AND (?4 IS NULL OR mch_id = ?4) "
+                   "GROUP BY refund_id ORDER BY refund_id LIMIT ?1",
+    [ST_ORPHANS] = "SELECT max(id), count(*), sum(NOT EXISTS (SELECT 1 FROM orders o "
+                   "WHERE o.id = r.order_id)) FROM (SELECT id, order_id FROM refunds "
+                   "WHERE id > ?2 ORDER BY id LIMIT ?1) r",
     [ST_COUNT] = "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM refunds)",
 };
 
@@ -491,6 +506,72 @@ mock_store_rc mock_store_orders_each(mock_store *s, const char *mch_id, size_t l
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? MOCK_STORE_OK : rc_of(s, rc);
+}
+
+mock_store_rc mock_store_orders_after(mock_store *s, const char *mch_id, long long after_id,
+                                      size_t limit, mock_store_order_fn fn, void *user)
+{
+    sqlite3_stmt *st = stmt(s, mch_id ? ST_ORDERS_MCH_AFTER : ST_ORDERS_AFTER);
+    sqlite3_bind_int64(st, 1, (long long)limit);
+    sqlite3_bind_int64(st, 2, after_id);
+    if (mch_id)
+        bind_text(st, 3, mch_id);
+    int rc;
+    mock_order o;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_order(st, &o);
+        if (fn(&o, user))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? MOCK_STORE_OK : rc_of(s, rc);
+}
+
+mock_store_rc mock_store_duplicates_after(mock_store *s, int by_refund_id, const char *mch_id,
+                                          mock_store_key *after, size_t limit,
+                                          mock_store_dup_fn fn, void *user, size_t *seen)
+{
+    sqlite3_stmt *st = stmt(s, by_refund_id ? ST_DUP_IDS : ST_DUP_NUMBERS);
+    sqlite3_bind_int64(st, 1, (long long)limit);
+    if (by_refund_id) {
+        bind_text(st, 2, after->refund_id);
+    } else {
+        bind_text(st, 2, after->mch_id);
+        bind_text(st, 3, after->out_refund_no);
+    }
+    if (mch_id)
+        bind_text(st, 4, mch_id);
+    *seen = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        (*seen)++;
+        copy_text(after->mch_id, sizeof after->mch_id, st, 0);
+        copy_text(by_refund_id ? after->refund_id : after->out_refund_no,
+                  by_refund_id ? sizeof after->refund_id : sizeof after->out_refund_no, st, 1);
+        long long n = sqlite3_column_int64(st, 2);
+        if (n > 1)
+            fn(after, n, user);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? MOCK_STORE_OK : rc_of(s, rc);
+}
+
+mock_store_rc mock_store_orphans_after(mock_store *s, long long *after_id, size_t limit,
+                                       long long *seen, long long *orphans)
+{
+    sqlite3_stmt *st = stmt(s, ST_ORPHANS);
+    sqlite3_bind_int64(st, 1, (long long)limit);
+    sqlite3_bind_int64(st, 2, *after_id);
+    int rc = sqlite3_step(st);
+    *seen = *orphans = 0;
+    if (rc == SQLITE_ROW) {
+        *seen = sqlite3_column_int64(st, 1);
+        *orphans = sqlite3_column_int64(st, 2);
+        if (*seen)
+            *after_id = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc_of(s, rc);
 }
 
 mock_store_rc mock_store_count(mock_store *s, long long *orders, long long *refunds)

@@ -115,6 +115,44 @@ typedef int (*mock_store_order_fn)(const mock_order *o, void *user);
 mock_store_rc mock_store_orders_each(mock_store *s, const char *mch_id, size_t limit,
                                      mock_store_order_fn fn, void *user);
 
+/*
+ * Call `fn` for up to `limit` orders whose id is larger than `after_id`, in
+ * id order, of merchant `mch_id` (NULL: every merchant). A reader walks the
+ * whole table a page at a time, starting from 0 and continuing after the
+ * last id it saw, with the lock released between pages.
+ */
+mock_store_rc mock_store_orders_after(mock_store *s, const char *mch_id, long long after_id,
+                                      size_t limit, mock_store_order_fn fn, void *user);
+
+/* A refund number, the key of a uniqueness walk. */
+typedef struct mock_store_key {
+    char mch_id[33];
+    char out_refund_no[33];
+    char refund_id[29];
+} mock_store_key;
+
+typedef void (*mock_store_dup_fn)(const mock_store_key *key, long long count, void *user);
+
+/*
+ * One page of a walk over the refunds' numbers in key order: (mch_id,
+ * out_refund_no) when `by_refund_id` is 0, else refund_id; only merchant
+ * `mch_id`'s refunds unless it is NULL. Starts after the key in `*after`
+ * (all "" to begin) and leaves there the last key seen; `*seen` is how
+ * many keys the page held (0: the walk is over). `fn` is called for each
+ * key held by more than one refund, with that number.
+ */
+mock_store_rc mock_store_duplicates_after(mock_store *s, int by_refund_id, const char *mch_id,
+                                          mock_store_key *after, size_t limit,
+                                          mock_store_dup_fn fn, void *user, size_t *seen);
+
+/*
+ * One page of a walk over the refunds in id order: the next `limit` after
+ * `*after_id` (0 to begin; moved to the last one seen). `*seen` is how many
+ * the page held (0: over), `*orphans` how many of them have no order.
+ */
+mock_store_rc mock_store_orphans_after(mock_store *s, long long *after_id, size_t limit,
+                                       long long *seen, long long *orphans);
+
 /* Rows in orders and refunds. */
 mock_store_rc mock_store_count(mock_store *s, long long *orders, long long *refunds);
 
