@@ -37,8 +37,10 @@
 #define MOCK_DETAIL_HEADER "X-Upay-Detail"
 
 /* CivetWeb settings; documented in docs/mock.md ("Connections and timeouts"). */
-#define MOCK_NUM_THREADS "384"         /* workers = connections served at once (~5 KB each at rest) */
-#define MOCK_REQUEST_TIMEOUT_MS "2000" /* a request must arrive within 2 s */
+#define STRING_(x) #x
+#define STRING(x) STRING_(x)
+#define MOCK_NUM_THREADS STRING(MOCK_WORKERS)            /* listen_tune.h */
+#define MOCK_REQUEST_TIMEOUT STRING(MOCK_REQUEST_TIMEOUT_MS)
 #define MOCK_KEEP_ALIVE_MS "2000"      /* an idle keep-alive connection is dropped after 2 s */
 #define MOCK_LISTEN_BACKLOG "4096"     /* holds the connections TCP_DEFER_ACCEPT keeps back */
 #define MOCK_CONNECTION_QUEUE "1024"   /* accepted connections waiting for a worker */
@@ -510,7 +512,7 @@ mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t er
     const char *options[] = {
         "listening_ports", ports,
         "num_threads", MOCK_NUM_THREADS,
-        "request_timeout_ms", MOCK_REQUEST_TIMEOUT_MS,
+        "request_timeout_ms", MOCK_REQUEST_TIMEOUT,
         "enable_keep_alive", "yes",
         "keep_alive_timeout_ms", MOCK_KEEP_ALIVE_MS,
         "tcp_nodelay", "1",
