@@ -267,7 +267,10 @@ static int run_call(mock_call *c, const mock_agent *agent, const upay_params *re
     mock_merchant m;
     char why[320] = "";
     int rc;
+    atomic_fetch_add(&ctx->gateway_waiting, 1);
     pthread_mutex_lock(&ctx->lock);
+    atomic_fetch_sub(&ctx->gateway_waiting, 1);
+    atomic_fetch_add(&ctx->gateway_turns, 1);
     c->epoch = mock_journal_epoch(ctx->journal);
     if (mock_store_begin(ctx->store) != MOCK_STORE_OK) {
         rc = -1;

@@ -194,6 +194,18 @@ static mock_store_rc read_page(mock_ctx *ctx, const char *mch_id, long long afte
         pthread_mutex_unlock(&(ctx)->lock);                          \
     } while (0)
 
+/*
+ * Between two pages: when gateway calls wait for the lock, let one take it
+ * before the next page does (unlocking alone is not enough: the mutex is not
+ * fair, and this thread would take it back at once, page after page).
+ */
+static void let_gateway_in(mock_ctx *ctx)
+{
+    unsigned long long turns = atomic_load(&ctx->gateway_turns);
+    while (atomic_load(&ctx->gateway_waiting) > 0 && atomic_load(&ctx->gateway_turns) == turns)
+        sched_yield();
+}
+
 /* Walk and check everything, a page per turn of ctx->lock. */
 static mock_store_rc walk(mock_ctx *ctx, const char *mch_id, ledger *l, page *p)
 {
@@ -201,7 +213,7 @@ static mock_store_rc walk(mock_ctx *ctx, const char *mch_id, ledger *l, page *p)
     long long after_id = 0;
     do {
         LOCKED_READ(ctx, rc, read_page(ctx, mch_id, after_id, p));
-        sched_yield();   /* a woken gateway thread takes the lock before the next page does */
+        let_gateway_in(ctx);
         for (size_t i = 0; rc == MOCK_STORE_OK && i < p->count; i++) {
             check_order(l, &p->orders[i], p->rows + p->first[i], p->nrows[i]);
             l->orders++;
