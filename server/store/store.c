@@ -490,13 +490,9 @@ mock_store_rc mock_store_refunds_of_order(mock_store *s, long long order_id, moc
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? MOCK_STORE_OK : rc_of(s, rc);
 }
 
-mock_store_rc mock_store_orders_each(mock_store *s, const char *mch_id, size_t limit,
-                                     mock_store_order_fn fn, void *user)
+/* Step `st` (bound) through its orders, calling `fn` for each until it returns nonzero. */
+static mock_store_rc each_order(mock_store *s, sqlite3_stmt *st, mock_store_order_fn fn, void *user)
 {
-    sqlite3_stmt *st = stmt(s, mch_id ? ST_ORDERS_MCH : ST_ORDERS_ALL);
-    sqlite3_bind_int64(st, 1, (long long)limit);
-    if (mch_id)
-        bind_text(st, 2, mch_id);
     int rc;
     mock_order o;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -508,6 +504,16 @@ mock_store_rc mock_store_orders_each(mock_store *s, const char *mch_id, size_t l
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? MOCK_STORE_OK : rc_of(s, rc);
 }
 
+mock_store_rc mock_store_orders_each(mock_store *s, const char *mch_id, size_t limit,
+                                     mock_store_order_fn fn, void *user)
+{
+    sqlite3_stmt *st = stmt(s, mch_id ? ST_ORDERS_MCH : ST_ORDERS_ALL);
+    sqlite3_bind_int64(st, 1, (long long)limit);
+    if (mch_id)
+        bind_text(st, 2, mch_id);
+    return each_order(s, st, fn, user);
+}
+
 mock_store_rc mock_store_orders_after(mock_store *s, const char *mch_id, long long after_id,
                                       size_t limit, mock_store_order_fn fn, void *user)
 {
@@ -516,15 +522,7 @@ mock_store_rc mock_store_orders_after(mock_store *s, const char *mch_id, long lo
     sqlite3_bind_int64(st, 2, after_id);
     if (mch_id)
         bind_text(st, 3, mch_id);
-    int rc;
-    mock_order o;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        read_order(st, &o);
-        if (fn(&o, user))
-            break;
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? MOCK_STORE_OK : rc_of(s, rc);
+    return each_order(s, st, fn, user);
 }
 
 mock_store_rc mock_store_duplicates_after(mock_store *s, int by_refund_id, const char *mch_id,
