@@ -113,7 +113,12 @@ static void reset(mock_ctx *ctx, const char *body, size_t len, mock_reply *out)
         mock_store_rollback(ctx->store);
     if (rc == MOCK_STORE_OK && !mch_id)
         mock_clock_set_global_offset(ctx->clock, 0);
-    pthread_mutex_unlock(&ctx->lock);
+    /*
+     * Still under the lock, so no call sees the fresh store with the old
+     * rules, effects or linter memory (a call picks its rule under this
+     * lock too); a call that ran before finds its journal entry dropped
+     * (mock_journal_clear starts a new epoch).
+     */
     if (rc == MOCK_STORE_OK && !mch_id)
         mock_journal_clear(ctx->journal);
     if (rc == MOCK_STORE_OK) {
@@ -123,6 +128,7 @@ static void reset(mock_ctx *ctx, const char *body, size_t len, mock_reply *out)
         if (!mch_id && mock_ctx_enter_rules(ctx) != 0)
             rc = MOCK_STORE_ERROR;
     }
+    pthread_mutex_unlock(&ctx->lock);
 
     cJSON *answer = cJSON_CreateObject();
     if (answer) {
@@ -246,7 +252,7 @@ static cJSON *refund_json(const mock_refund *r)
     cJSON_AddStringToObject(j, "refund_id", r->refund_id);
     cJSON_AddStringToObject(j, "out_refund_id", r->out_refund_id);
     cJSON_AddNumberToObject(j, "refund_fee", (double)r->refund_fee);
-    cJSON_AddStringToObject(j, "refund_status", mock_refund_status_name(r->status));
+    cJSON_AddStringToObject(j, "refund_status", upay_refund_status_name(r->status));
     cJSON_AddNumberToObject(j, "attempts", r->attempts);
     add_time(j, "created", r->created_at);
     add_time(j, "refund_time", r->updated_at);
@@ -322,7 +328,7 @@ static void orders(mock_ctx *ctx, const upay_params *q, mock_reply *out)
             memset(&m, 0, sizeof m);
             rc = MOCK_STORE_OK;
         }
-        c.merchant = &m;
+        c.merchant = m;
         c.now = mock_clock_merchant_now(ctx->clock, m.clock_offset);
         size_t n = 0;
         if (rc == MOCK_STORE_OK)

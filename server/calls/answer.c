@@ -10,6 +10,7 @@
 
 #include "calls/calls.h"
 #include "core/reply.h"
+#include "domain/ids.h"
 
 static void set_now(mock_call *c, const char *name, const char *value)
 {
@@ -121,14 +122,6 @@ static uint64_t fnv1a(uint64_t h, const char *s)
     return h;
 }
 
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 static void derive(char *out, size_t size, const char *prefix, size_t len, const char *a,
                    const char *b)
 {
@@ -144,7 +137,7 @@ static void derive(char *out, size_t size, const char *prefix, size_t len, const
     uint64_t bits = 0;
     for (size_t i = 0; i < len; i++) {
         if (i % 8 == 0)
-            bits = splitmix64(&state);
+            bits = mock_splitmix64(&state);
         unsigned char byte = (unsigned char)(bits >> (8 * (i % 8)));
         out[p + i] = use_hex ? hex[byte & 0xF] : alphabet[byte & 63];
     }
@@ -172,7 +165,7 @@ static void buyer_now(mock_call *c, const char *agent_id, const char *mch_id,
 
 void mock_answer_buyer(mock_call *c, const mock_order *o)
 {
-    const char *inputs[5] = { c->merchant->agent_id, o->mch_id, o->auth_code, o->appid,
+    const char *inputs[5] = { c->merchant.agent_id, o->mch_id, o->auth_code, o->appid,
                               o->sub_appid };
     if (!stage(c, 1, inputs, 5))
         buyer_now(c, inputs[0], inputs[1], inputs[2], inputs[3], inputs[4]);

@@ -15,6 +15,9 @@
 #include "core/ctx.h"
 #include "gateway/request.h"
 
+/* Draws of fresh ids (pay, refund) before giving up on unique-index collisions. */
+#define MOCK_ID_ATTEMPTS 8
+
 /*
  * The answer's fields as a call gives them, kept in the call itself. A call
  * runs under ctx->lock, which every request of every worker waits for, so
@@ -39,13 +42,15 @@ typedef struct mock_answer {
 typedef struct mock_call {
     mock_ctx *ctx;
     const mock_request *rq;          /* checked request */
-    const mock_merchant *merchant;   /* the request's merchant (exists) */
+    mock_merchant merchant;          /* the request's merchant (exists): a copy, so no
+                                        pointer outlives the caller's frame */
     long long now;                   /* the merchant's clock */
     upay_params *resp;               /* answer being built */
     mock_answer staged;              /* fields not yet in resp (see mock_answer) */
     struct mock_edge *edge;          /* the forced edge case (edge.h), or NULL */
     int nomem;                       /* set when building the answer ran out of memory */
     char detail[240];                /* English: why this answer (X-Upay-Detail), or "" */
+    unsigned long long epoch;        /* the journal's epoch when the call ran (reset drops it) */
 } mock_call;
 
 /*

@@ -29,7 +29,7 @@ mock_store_rc mock_call_settle_refund(mock_call *c, const mock_order *o, mock_re
     if (!mock_refund_settle(r, mock_edge_refund_persona(c, o, r, &forced), c->now))
         return MOCK_STORE_OK;
     mock_edge_note(c, "refund %s %s -> %s (due time)", r->out_refund_no,
-                   mock_refund_status_name(before), mock_refund_status_name(r->status));
+                   upay_refund_status_name(before), upay_refund_status_name(r->status));
     return mock_store_refund_update(c->ctx->store, r);
 }
 

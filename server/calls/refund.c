@@ -12,8 +12,6 @@
 #include "calls/calls.h"
 #include "steer/edge.h"
 
-#define ID_ATTEMPTS 8
-
 static void answer_refund(mock_call *c, const mock_order *o, const mock_refund *r)
 {
     int code;
@@ -85,8 +83,8 @@ static int retry(mock_call *c, mock_order *o, mock_refund *r)
     }
     upay_refund_status before = r->status;
     mock_edge_refund_attempt(c, o, r);
-    mock_edge_note(c, "refund %s %s -> %s", r->out_refund_no, mock_refund_status_name(before),
-                   mock_refund_status_name(r->status));
+    mock_edge_note(c, "refund %s %s -> %s", r->out_refund_no, upay_refund_status_name(before),
+                   upay_refund_status_name(r->status));
     mock_trade_refund_adjust(o, r->refund_fee, was_counted, mock_refund_counts(r->status));
     if (mock_store_refund_update(c->ctx->store, r) != MOCK_STORE_OK
         || mock_store_order_update(c->ctx->store, o) != MOCK_STORE_OK)
@@ -114,7 +112,7 @@ static int create(mock_call *c, mock_order *o)
     mock_edge_refund_attempt(c, o, &r);
 
     mock_store_rc rc = MOCK_STORE_CONFLICT;
-    for (int i = 0; i < ID_ATTEMPTS && rc == MOCK_STORE_CONFLICT; i++) {
+    for (int i = 0; i < MOCK_ID_ATTEMPTS && rc == MOCK_STORE_CONFLICT; i++) {
         mock_ids_make(c->ctx->ids, MOCK_ID_REFUND, c->now, r.refund_id);
         mock_ids_make(c->ctx->ids, MOCK_ID_WALLET_REFUND, c->now, r.out_refund_id);
         rc = mock_store_refund_insert(c->ctx->store, &r);
@@ -126,7 +124,7 @@ static int create(mock_call *c, mock_order *o)
     if (mock_store_order_update(c->ctx->store, o) != MOCK_STORE_OK)
         return -1;
     mock_edge_note(c, "refund %s of order %s created %s (order %s)", r.out_refund_no,
-                   o->out_trade_no, mock_refund_status_name(r.status),
+                   o->out_trade_no, upay_refund_status_name(r.status),
                    mock_trade_state_name(o->state));
     answer_refund(c, o, &r);
     return 0;

@@ -104,6 +104,7 @@ mock_ctx *mock_ctx_new(const mock_options *opts, char *err, size_t errlen)
                  opts->min_version);
     }
     ctx->verbose = opts->verbose && !opts->quiet;
+    ctx->quiet = opts->quiet;
     ctx->clock = mock_clock_new();
     if (ctx->clock && opts->frozen_clock)
         mock_clock_freeze(ctx->clock, mock_clock_real_now(ctx->clock));

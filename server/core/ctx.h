@@ -12,6 +12,7 @@
 #define UPAY_MOCK_CTX_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "domain/clock.h"
 #include "core/config.h"
@@ -24,6 +25,13 @@
 
 typedef struct mock_ctx {
     pthread_mutex_t lock;      /* guards store and clock */
+    /*
+     * Gateway calls waiting for `lock`, and how many took it so far: a long
+     * reader that works in turns (the ledger) lets a waiting call through
+     * between its turns (the mutex itself is not fair).
+     */
+    atomic_uint gateway_waiting;
+    atomic_ullong gateway_turns;
     mock_store *store;
     mock_clock *clock;
     mock_ids *ids;
@@ -34,6 +42,7 @@ typedef struct mock_ctx {
     int strict_merchants;
     int live;                  /* the live dialect (docs/mock.md "Dialects"); 0 = seed */
     int verbose;               /* log each gateway answer to stderr */
+    int quiet;                 /* log nothing to stderr (not even store failures) */
 } mock_ctx;
 
 /* Meta name of the global clock offset in the store. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <upay/protocol.h>
 
 struct mock_ids {
     pthread_mutex_t lock;
@@ -18,14 +19,6 @@ struct mock_ids {
 };
 
 #define SEQ_MODULUS 10000000000ULL   /* 10 digits */
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
 
 static uint64_t rotl(uint64_t x, int k)
 {
@@ -36,7 +29,7 @@ static void seed_state(uint64_t s[4], uint64_t seed)
 {
     uint64_t x = seed;
     for (int i = 0; i < 4; i++)
-        s[i] = splitmix64(&x);
+        s[i] = mock_splitmix64(&x);
 }
 
 /* xoshiro256**; caller holds the lock. */
@@ -82,7 +75,7 @@ void mock_ids_mix(mock_ids *ids, uint64_t salt)
 {
     pthread_mutex_lock(&ids->lock);
     uint64_t x = next_locked(ids->s) ^ salt;
-    seed_state(ids->s, splitmix64(&x));
+    seed_state(ids->s, mock_splitmix64(&x));
     pthread_mutex_unlock(&ids->lock);
 }
 
@@ -109,19 +102,13 @@ void mock_ids_nonce(mock_ids *ids, char out[MOCK_NONCE_SIZE])
     out[32] = '\0';
 }
 
-/* yyyyMMdd of `now` in GMT+8 into out[9]. */
+/* yyyyMMdd of `now` in GMT+8 into out[9] (libupay's clock format, cut to the date). */
 static void gmt8_date(long long now, char out[9])
 {
-    time_t t = (time_t)(now + 8 * 3600);
-    struct tm tm;
-    if (!gmtime_r(&t, &tm)) {
-        memcpy(out, "19700101", 9);
-        return;
-    }
-    char buf[40];
-    snprintf(buf, sizeof buf, "%04d%02d%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
-             tm.tm_mday % 100);
-    memcpy(out, buf, 8);
+    char full[15];
+    if (upay_time_format((time_t)now, full) != UPAY_OK)
+        memcpy(full, "19700101000000", sizeof full);
+    memcpy(out, full, 8);
     out[8] = '\0';
 }
 

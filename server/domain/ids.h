@@ -22,6 +22,19 @@
 typedef struct mock_ids mock_ids;
 
 /*
+ * One step of splitmix64 (Steele, Lea and Flood): advances `*state` and
+ * returns 64 well-mixed bits. Seeds the generator below, and stretches
+ * calls/answer.c's stable made-up identifiers.
+ */
+static inline uint64_t mock_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/*
  * A generator seeded with `seed` when `has_seed` is nonzero, else from
  * RAND_bytes. NULL when memory runs out or RAND_bytes fails.
  */

@@ -72,15 +72,3 @@ void mock_refund_answer(upay_refund_status status, int *code, const char **trade
     }
     *code = 20006; *trade_state = "NEED_QUERY"; *msg = "system error: unknown refund status";
 }
-
-const char *mock_refund_status_name(upay_refund_status status)
-{
-    switch (status) {
-    case UPAY_REFUND_SUCCESS: return "SUCCESS";
-    case UPAY_REFUND_FAIL: return "FAIL";
-    case UPAY_REFUND_PROCESSING: return "PROCESSING";
-    case UPAY_REFUND_NOTSURE: return "NOTSURE";
-    case UPAY_REFUND_CHANGE: return "CHANGE";
-    }
-    return "FAIL";
-}

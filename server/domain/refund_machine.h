@@ -58,7 +58,4 @@ int mock_refund_settle(mock_refund *r, const mock_persona *p, long long now);
 void mock_refund_answer(upay_refund_status status, int *code, const char **trade_state,
                         const char **msg);
 
-/* Wire name of `status` ("SUCCESS", ...), without needing libupay. Static. */
-const char *mock_refund_status_name(upay_refund_status status);
-
 #endif /* UPAY_MOCK_REFUND_H */

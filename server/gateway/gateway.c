@@ -219,9 +219,10 @@ static const call_fn calls[] = {
 /*
  * 20006/NEED_QUERY: the store failed (nothing was written) or the answer
  * could not be built (the outcome may be written): either way the client
- * must query to learn the outcome.
+ * must query to learn the outcome. `why` (NULL: the generic sentence) is
+ * the detail the journal and X-Upay-Detail keep.
  */
-static void answer_outcome_unknown(mock_call *c)
+static void answer_outcome_unknown(mock_call *c, const char *why)
 {
     upay_params *fresh = upay_params_new();
     if (!fresh)
@@ -231,40 +232,74 @@ static void answer_outcome_unknown(mock_call *c)
     c->staged.count = 0;
     c->staged.used = 0;
     c->nomem = 0;
-    mock_answer_status(c, "SUCCESS", 20006, "system error: outcome unknown, query again",
+    mock_answer_status(c, "SUCCESS", 20006, why ? why : "system error: outcome unknown, query again",
                        "NEED_QUERY");
     mock_answer_finish(c);
 }
 
 /*
+ * A store failure, said where an operator looks: the answer's detail (so the
+ * journal and X-Upay-Detail), and stderr unless --quiet, the first time and
+ * then at every power of two (a full disk fails every request: the log must
+ * not fill what is left of it). Caller holds ctx->lock.
+ */
+static void store_failed(mock_call *c, const upay_params *req, char *why, size_t whylen)
+{
+    mock_ctx *ctx = c->ctx;
+    unsigned long long n = mock_store_failures(ctx->store);
+    snprintf(why, whylen, "system error: the store failed, outcome unknown, query again: %s",
+             mock_store_errmsg(ctx->store));
+    if (!ctx->quiet && n && (n & (n - 1)) == 0)
+        fprintf(stderr, "upay-mock: store failure %llu (%s call, mch_id=%s; answered 20006): %s\n",
+                n, mock_request_get(req, "method"),
+                c->rq->mch_id ? c->rq->mch_id : "-", mock_store_errmsg(ctx->store));
+}
+
+/*
  * Merchant and business rules, serialized: one lock, one transaction. The
  * call only stages its answer; mock_answer_finish builds it after the lock.
+ * A rule's fault is picked inside the transaction and used up, with the
+ * effects the call made, only when it commits (steer/edge.h).
  */
-static int run_call(mock_call *c, const mock_agent *agent)
+static int run_call(mock_call *c, const mock_agent *agent, const upay_params *req)
 {
     mock_ctx *ctx = c->ctx;
     mock_merchant m;
+    char why[320] = "";
     int rc;
+    atomic_fetch_add(&ctx->gateway_waiting, 1);
     pthread_mutex_lock(&ctx->lock);
+    atomic_fetch_sub(&ctx->gateway_waiting, 1);
+    atomic_fetch_add(&ctx->gateway_turns, 1);
+    c->epoch = mock_journal_epoch(ctx->journal);
     if (mock_store_begin(ctx->store) != MOCK_STORE_OK) {
         rc = -1;
     } else {
         rc = resolve_merchant(c, agent, &m);
         if (rc == 0) {
-            c->merchant = &m;
+            c->merchant = m;
             c->now = mock_clock_merchant_now(ctx->clock, m.clock_offset);
+            mock_edge_pick_rule(ctx, c->rq, req, c->edge);
             /* a fault before the call took effect: the merchant exists, nothing else moves */
-            if (!c->edge || !c->edge->fault.not_applied)
+            if (!c->edge->fault.not_applied)
                 rc = calls[c->rq->kind](c);
         }
         if (rc >= 0 && !c->nomem)
-            rc = mock_store_commit(ctx->store) == MOCK_STORE_OK ? 0 : -1;
+            rc = mock_store_commit(ctx->store) == MOCK_STORE_OK ? rc : -1;
         else
             mock_store_rollback(ctx->store);
     }
+    if (rc == 0 && !c->nomem)
+        mock_edge_settle(ctx, c->edge);
+    else if (rc > 0)
+        mock_edge_forget(c->edge, NULL);   /* refused by the merchant check: nothing ran */
+    else
+        mock_edge_forget(c->edge, "nothing (rolled back)");
+    if (rc < 0)
+        store_failed(c, req, why, sizeof why);
     pthread_mutex_unlock(&ctx->lock);
     if (rc < 0)
-        answer_outcome_unknown(c);
+        answer_outcome_unknown(c, why[0] ? why : NULL);
     return rc;
 }
 
@@ -285,6 +320,7 @@ static long long merchant_now(mock_ctx *ctx, const char *mch_id)
 static void account(mock_ctx *ctx, mock_call *c, const mock_request *rq, const mock_edge *edge,
                     mock_journal_entry *info)
 {
+    info->epoch = c->epoch;
     snprintf(info->mch_id, sizeof info->mch_id, "%s", rq->mch_id ? rq->mch_id : "");
     info->mch_time = c->now ? c->now : merchant_now(ctx, rq->mch_id);
     snprintf(info->out_trade_no, sizeof info->out_trade_no, "%s",
@@ -407,17 +443,17 @@ static void handle(mock_ctx *ctx, int api, const char *http_method, const char *
             return;
         }
         c.edge = edge;
-        if (run_call(&c, agent) != 0) {
+        if (run_call(&c, agent, req) != 0) {
             /* refused by the merchant check, or the store failed: that answer stands */
         } else if (edge->fault.not_applied) {
             mock_edge_note(&c, "nothing (the fault struck before the call took effect)");
-            answer_outcome_unknown(&c);
+            answer_outcome_unknown(&c, NULL);
         } else if (edge->fault.kind == MOCK_FAULT_SYSTEM_ERROR) {
-            answer_outcome_unknown(&c);   /* the change is committed; the answer says 20006 */
+            answer_outcome_unknown(&c, NULL);   /* the change is committed; the answer says 20006 */
         }
         mock_answer_finish(&c);
         if (c.nomem)
-            answer_outcome_unknown(&c);
+            answer_outcome_unknown(&c, NULL);
         account(ctx, &c, &rq, edge, info);
         reply_signed(ctx, out, c.resp, &sg, edge->fault.kind);
         mock_reply_detail(out, c.detail);
@@ -427,7 +463,7 @@ static void handle(mock_ctx *ctx, int api, const char *http_method, const char *
     }
     mock_answer_finish(&c);
     if (c.nomem)
-        answer_outcome_unknown(&c);
+        answer_outcome_unknown(&c, NULL);
     reply_signed(ctx, out, c.resp, &sg, MOCK_FAULT_NONE);
     mock_reply_detail(out, c.detail);
     upay_params_free(c.resp);

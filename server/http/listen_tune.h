@@ -11,6 +11,11 @@
 #ifndef UPAY_MOCK_LISTEN_TUNE_H
 #define UPAY_MOCK_LISTEN_TUNE_H
 
+/* Workers: connections served at once (~5 KB each at rest). */
+#define MOCK_WORKERS 384
+/* A request must arrive within this time, or its worker is freed. */
+#define MOCK_REQUEST_TIMEOUT_MS 2000
+
 /* How long the kernel holds a silent connection before accepting it anyway. */
 #define MOCK_DEFER_ACCEPT_SECONDS 10
 

@@ -5,7 +5,8 @@
  *
  * libcurl is loaded with dlopen() when the first request is proxied, not
  * linked: with its dependencies it adds about 4.5 MB to the resident size
- * of every mock, and almost no mock proxies (docs/performance.md).
+ * of every mock, and almost no mock proxies (docs/performance.md). Easy
+ * handles are kept between requests so the upstream connection is reused.
  */
 #include "http/proxy.h"
 
@@ -17,20 +18,32 @@
 #include <string.h>
 #include <strings.h>
 
-/* The libcurl functions the proxy uses, found in the loaded library. */
+/*
+ * The libcurl functions the proxy uses: one list, whose types come from
+ * curl.h itself (__typeof__), so no signature is written by hand and a
+ * function is added by naming it here once.
+ */
+#define CURL_FUNCTIONS(X)                                                                  \
+    X(global_init) X(easy_init) X(easy_setopt) X(easy_perform) X(easy_getinfo)            \
+    X(easy_strerror) X(easy_cleanup) X(easy_reset) X(slist_append) X(slist_free_all)
+
+/* curl_NAME's own type (no call follows, so curl.h's type-checking macros stay out) */
+#define CURL_FIELD(name) __typeof__(curl_##name) *name;
 static struct {
-    CURLcode (*global_init)(long flags);
-    CURL *(*easy_init)(void);
-    CURLcode (*easy_setopt)(CURL *c, CURLoption option, ...);
-    CURLcode (*easy_perform)(CURL *c);
-    CURLcode (*easy_getinfo)(CURL *c, CURLINFO info, ...);
-    const char *(*easy_strerror)(CURLcode rc);
-    void (*easy_cleanup)(CURL *c);
-    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *line);
-    void (*slist_free_all)(struct curl_slist *list);
+    CURL_FUNCTIONS(CURL_FIELD)
 } curl;
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static int curl_ready;
+
+/*
+ * Idle easy handles: each keeps its connection to the upstream open, so
+ * requests forwarded one after another reuse it instead of connecting anew.
+ * A request takes one (or makes one when none is idle) and gives it back.
+ */
+#define PROXY_IDLE_HANDLES 16
+static CURL *idle[PROXY_IDLE_HANDLES];
+static size_t nidle;
+static pthread_mutex_t idle_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Look `name` up in `lib` into the function pointer at `fn`; 0 when absent. */
 static int find(void *lib, const char *name, void *fn)
@@ -40,22 +53,43 @@ static int find(void *lib, const char *name, void *fn)
     return sym != NULL;
 }
 
+#define CURL_FIND(name) && find(lib, "curl_" #name, &curl.name)
+
 static void init_curl(void)
 {
     void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!lib)
         return;
-    curl_ready = find(lib, "curl_global_init", &curl.global_init)
-                 && find(lib, "curl_easy_init", &curl.easy_init)
-                 && find(lib, "curl_easy_setopt", &curl.easy_setopt)
-                 && find(lib, "curl_easy_perform", &curl.easy_perform)
-                 && find(lib, "curl_easy_getinfo", &curl.easy_getinfo)
-                 && find(lib, "curl_easy_strerror", &curl.easy_strerror)
-                 && find(lib, "curl_easy_cleanup", &curl.easy_cleanup)
-                 && find(lib, "curl_slist_append", &curl.slist_append)
-                 && find(lib, "curl_slist_free_all", &curl.slist_free_all)
+    curl_ready = 1 CURL_FUNCTIONS(CURL_FIND)
                  && curl.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
     /* the library stays loaded for the life of the process */
+}
+
+/* An easy handle for one request: an idle one (reset, its connection kept) or a new one. */
+static CURL *handle_take(void)
+{
+    CURL *c = NULL;
+    pthread_mutex_lock(&idle_lock);
+    if (nidle)
+        c = idle[--nidle];
+    pthread_mutex_unlock(&idle_lock);
+    if (c) {
+        curl.easy_reset(c);   /* options back to defaults; live connections stay */
+        return c;
+    }
+    return curl.easy_init();
+}
+
+/* Give `c` back for the next request, or close it when enough are idle. */
+static void handle_give(CURL *c)
+{
+    pthread_mutex_lock(&idle_lock);
+    int kept = nidle < PROXY_IDLE_HANDLES;
+    if (kept)
+        idle[nidle++] = c;
+    pthread_mutex_unlock(&idle_lock);
+    if (!kept)
+        curl.easy_cleanup(c);
 }
 
 int mock_proxy_url(const char *url, char *out, size_t outlen)
@@ -106,7 +140,7 @@ int mock_proxy_forward(const char *upstream, const char *content_type, const cha
     memset(out, 0, sizeof *out);
     err[0] = '\0';
     pthread_once(&curl_once, init_curl);
-    CURL *c = curl_ready ? curl.easy_init() : NULL;
+    CURL *c = curl_ready ? handle_take() : NULL;
     if (!c) {
         snprintf(err, errlen, "libcurl could not be loaded (libcurl.so.4)");
         out->body = calloc(1, 1);
@@ -142,7 +176,11 @@ int mock_proxy_forward(const char *upstream, const char *content_type, const cha
                                    : curl_err[0] ? curl_err : curl.easy_strerror(rc));
     }
     curl.slist_free_all(headers);
-    curl.easy_cleanup(c);
+    /* a failed exchange may leave the connection in any state: close it with the handle */
+    if (ok)
+        handle_give(c);
+    else
+        curl.easy_cleanup(c);
     if (!ok) {
         free(s.data);
         s.data = NULL;

@@ -11,6 +11,7 @@
  */
 #include "http/tls_front.h"
 #include "http/listen_tune.h"
+#include "http/peer.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -196,9 +197,10 @@ static void *relay_main(void *arg)
     return NULL;
 }
 
-static int is_loopback(const struct sockaddr_in *sa)
+static int sockaddr_is_loopback(const struct sockaddr_in *sa)
 {
-    return (ntohl(sa->sin_addr.s_addr) >> 24) == 127;
+    char addr[INET_ADDRSTRLEN];
+    return inet_ntop(AF_INET, &sa->sin_addr, addr, sizeof addr) && mock_peer_is_loopback(addr);
 }
 
 static void *accept_main(void *arg)
@@ -229,7 +231,7 @@ static void *accept_main(void *arg)
         }
         r->front = f;
         r->client_fd = fd;
-        r->backend_port = is_loopback(&peer) ? f->local_port : f->remote_port;
+        r->backend_port = sockaddr_is_loopback(&peer) ? f->local_port : f->remote_port;
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

@@ -15,6 +15,7 @@ struct mock_journal {
     size_t count;             /* entries held (<= capacity) */
     size_t next;              /* slot of the next entry */
     unsigned long long seq;
+    unsigned long long epoch; /* 1 + clears */
 };
 
 mock_journal *mock_journal_new(size_t capacity)
@@ -31,6 +32,7 @@ mock_journal *mock_journal_new(size_t capacity)
         return NULL;
     }
     j->capacity = capacity;
+    j->epoch = 1;
     return j;
 }
 
@@ -90,6 +92,12 @@ void mock_journal_record(mock_journal *j, long long time, const mock_journal_ent
         return;
     }
     pthread_mutex_lock(&j->lock);
+    if (info->epoch && info->epoch != j->epoch) {
+        pthread_mutex_unlock(&j->lock);   /* the call ran before a clear: not this journal's */
+        free(req);
+        free(resp);
+        return;
+    }
     mock_journal_entry *e = &j->ring[j->next];
     entry_clear(e);
     *e = *info;
@@ -111,7 +119,16 @@ void mock_journal_clear(mock_journal *j)
     j->count = 0;
     j->next = 0;
     j->seq = 0;
+    j->epoch++;
     pthread_mutex_unlock(&j->lock);
+}
+
+unsigned long long mock_journal_epoch(mock_journal *j)
+{
+    pthread_mutex_lock(&j->lock);
+    unsigned long long epoch = j->epoch;
+    pthread_mutex_unlock(&j->lock);
+    return epoch;
 }
 
 void mock_journal_each(mock_journal *j, size_t limit, mock_journal_fn fn, void *user)

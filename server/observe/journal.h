@@ -33,6 +33,7 @@ typedef struct mock_journal_entry {
     char change[256];         /* the state changes it caused */
     char lint[128];           /* linter findings it raised, comma-separated */
     char detail[240];         /* our English diagnosis (the X-Upay-Detail header), or "" */
+    unsigned long long epoch; /* mock_journal_epoch() when the call ran; 0: not known */
 } mock_journal_entry;
 
 /* A journal keeping `capacity` entries (0 = MOCK_JOURNAL_CAPACITY). NULL when out of memory. */
@@ -59,8 +60,15 @@ void mock_journal_record(mock_journal *j, long long time, const mock_journal_ent
                          const char *request, size_t request_len, const char *response,
                          size_t response_len);
 
-/* Forget every entry. */
+/*
+ * Forget every entry and start a new epoch: an entry recorded later whose
+ * `epoch` is an older one (a call that ran before the clear and finished
+ * after it) is dropped, so a reset journal holds only what came after it.
+ */
 void mock_journal_clear(mock_journal *j);
+
+/* The current epoch (how many clears so far, plus one). */
+unsigned long long mock_journal_epoch(mock_journal *j);
 
 /*
  * Call `fn` for the latest `limit` entries, oldest first, under the

@@ -1,8 +1,12 @@
 /*
  * server/observe/ledger.c - GET /mock/ledger: the money consistency check (see
- * ledger.h). Reads every order and its refunds inside one store
- * transaction under ctx->lock (a consistent snapshot, nothing written) and
- * reports each broken invariant:
+ * ledger.h). Walks the orders in id order a page at a time: each page (up
+ * to LEDGER_PAGE orders with their refunds) is read inside one store
+ * transaction under ctx->lock, so an order and its refunds are seen at one
+ * instant, and checked after the lock is released; the gateway runs
+ * between pages, and memory stays one page whatever the store holds. The
+ * uniqueness and orphan checks walk the refunds' indexes the same way.
+ * Each broken invariant is reported:
  *
  *   overdrawn        counting (non-FAIL) refunds exceed total_fee - coupon_fee
  *   refunded_fee     the order's refunded_fee is not the sum of its counting refunds
@@ -26,6 +30,7 @@
 
 #include <cjson/cJSON.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,18 +41,18 @@
 #define LEDGER_LISTED_MAX 100               /* violations listed; all are counted */
 #define LEDGER_REFUND_CAP (2 * MOCK_REFUNDS_MAX + 1) /* rows read per order */
 
-typedef struct order_vec {
-    mock_order *items;
-    size_t count, cap;
-    int nomem;
-} order_vec;
+#define LEDGER_PAGE 256                      /* orders read per turn of the lock */
+#define LEDGER_PAGE_ROWS 4096                /* refund rows read per turn (about 1 MB) */
 
-/* One refund number, for the uniqueness checks. */
-typedef struct refund_key {
-    char mch_id[33];
-    char out_refund_no[33];
-    char refund_id[29];
-} refund_key;
+/* One page: orders and their refunds, read under the lock, checked after it. */
+typedef struct page {
+    mock_order orders[LEDGER_PAGE];
+    size_t first[LEDGER_PAGE];               /* each order's first row in `rows` */
+    size_t nrows[LEDGER_PAGE];
+    size_t count;
+    mock_refund rows[LEDGER_PAGE_ROWS + LEDGER_REFUND_CAP];
+    size_t used;
+} page;
 
 typedef struct ledger {
     cJSON *list;             /* listed violations */
@@ -55,27 +60,14 @@ typedef struct ledger {
     long long orders, refunds;
     long long paid_fee;      /* what customers paid and did not get back by cancel */
     long long refunded_fee;  /* counting refunds */
-    refund_key *keys;
-    size_t nkeys, capkeys;
-    int capped;              /* an order had more rows than were read */
     int nomem;
 } ledger;
 
 static int collect(const mock_order *o, void *user)
 {
-    order_vec *v = user;
-    if (v->count == v->cap) {
-        size_t cap = v->cap ? 2 * v->cap : 64;
-        mock_order *bigger = realloc(v->items, cap * sizeof *bigger);
-        if (!bigger) {
-            v->nomem = 1;
-            return 1;
-        }
-        v->items = bigger;
-        v->cap = cap;
-    }
-    v->items[v->count++] = *o;
-    return 0;
+    page *p = user;
+    p->orders[p->count++] = *o;
+    return p->count == LEDGER_PAGE;
 }
 
 static void violation(ledger *l, const char *rule, const char *mch_id, const char *out_trade_no,
@@ -104,31 +96,12 @@ static void violation(ledger *l, const char *rule, const char *mch_id, const cha
     cJSON_AddItemToArray(l->list, v);
 }
 
-static void remember(ledger *l, const mock_refund *r)
-{
-    if (l->nkeys == l->capkeys) {
-        size_t cap = l->capkeys ? 2 * l->capkeys : 64;
-        refund_key *bigger = realloc(l->keys, cap * sizeof *bigger);
-        if (!bigger) {
-            l->nomem = 1;
-            return;
-        }
-        l->keys = bigger;
-        l->capkeys = cap;
-    }
-    refund_key *k = &l->keys[l->nkeys++];
-    memcpy(k->mch_id, r->mch_id, sizeof k->mch_id);
-    memcpy(k->out_refund_no, r->out_refund_no, sizeof k->out_refund_no);
-    memcpy(k->refund_id, r->refund_id, sizeof k->refund_id);
-}
-
 /* The invariants of one order and its refunds `r[0..n)` (`n` == cap: maybe more). */
 static void check_order(ledger *l, const mock_order *o, const mock_refund *r, size_t n)
 {
     long long counting_fee = 0;
     size_t counting = 0;
     for (size_t i = 0; i < n; i++) {
-        remember(l, &r[i]);
         if (r[i].refund_fee <= 0)
             violation(l, "amount", o->mch_id, o->out_trade_no, "refund %s has refund_fee %lld",
                       r[i].out_refund_no, r[i].refund_fee);
@@ -159,10 +132,9 @@ static void check_order(ledger *l, const mock_order *o, const mock_refund *r, si
     if (o->refunded_fee != counting_fee)
         violation(l, "refunded_fee", o->mch_id, o->out_trade_no,
                   "refunded_fee %lld, counting refunds sum to %lld", o->refunded_fee, counting_fee);
-    if (n >= LEDGER_REFUND_CAP) {
-        l->capped = 1;
+    if (n >= LEDGER_REFUND_CAP)
         violation(l, "too_many", o->mch_id, o->out_trade_no, "%zu or more refunds", n);
-    } else if (n > MOCK_REFUNDS_MAX)
+    else if (n > MOCK_REFUNDS_MAX)
         violation(l, "too_many", o->mch_id, o->out_trade_no, "%zu refunds (at most %d)", n,
                   MOCK_REFUNDS_MAX);
     if ((size_t)o->refund_count != n && n < LEDGER_REFUND_CAP)
@@ -178,66 +150,100 @@ static void check_order(ledger *l, const mock_order *o, const mock_refund *r, si
                   mock_trade_state_name(o->state), counting);
 }
 
-static int by_number(const void *a, const void *b)
+static void duplicate(const mock_store_key *k, long long count, void *user)
 {
-    const refund_key *x = a, *y = b;
-    int c = strcmp(x->mch_id, y->mch_id);
-    return c ? c : strcmp(x->out_refund_no, y->out_refund_no);
-}
-
-static int by_id(const void *a, const void *b)
-{
-    const refund_key *x = a, *y = b;
-    return strcmp(x->refund_id, y->refund_id);
-}
-
-static void check_unique(ledger *l)
-{
-    if (l->nkeys < 2)
-        return;
-    qsort(l->keys, l->nkeys, sizeof *l->keys, by_number);
-    for (size_t i = 1; i < l->nkeys; i++)
-        if (by_number(&l->keys[i - 1], &l->keys[i]) == 0)
-            violation(l, "duplicate_number", l->keys[i].mch_id, "",
-                      "out_refund_no %s is used twice", l->keys[i].out_refund_no);
-    qsort(l->keys, l->nkeys, sizeof *l->keys, by_id);
-    for (size_t i = 1; i < l->nkeys; i++)
-        if (by_id(&l->keys[i - 1], &l->keys[i]) == 0)
-            violation(l, "duplicate_id", l->keys[i].mch_id, "", "refund_id %s is used twice",
-                      l->keys[i].refund_id);
-}
-
-/* Read and check everything. Caller holds ctx->lock. */
-static mock_store_rc walk(mock_ctx *ctx, const char *mch_id, ledger *l, mock_refund *rows)
-{
-    order_vec v = { NULL, 0, 0, 0 };
-    long long all_orders = 0, all_refunds = 0;
-    mock_store_rc rc = mock_store_begin(ctx->store);
-    if (rc == MOCK_STORE_OK)
-        rc = mock_store_count(ctx->store, &all_orders, &all_refunds);
-    if (rc == MOCK_STORE_OK)
-        rc = mock_store_orders_each(ctx->store, mch_id, (size_t)LLONG_MAX, collect, &v);
-    if (rc == MOCK_STORE_OK && v.nomem)
-        rc = MOCK_STORE_ERROR;
-    long long seen_refunds = 0;
-    for (size_t i = 0; rc == MOCK_STORE_OK && i < v.count; i++) {
-        size_t n = 0;
-        rc = mock_store_refunds_of_order(ctx->store, v.items[i].id, rows, LEDGER_REFUND_CAP, &n);
-        if (rc == MOCK_STORE_OK) {
-            check_order(l, &v.items[i], rows, n);
-            seen_refunds += (long long)n;
-        }
-    }
-    if (rc == MOCK_STORE_OK)
-        rc = mock_store_commit(ctx->store);
+    ledger *l = user;
+    if (k->refund_id[0])
+        violation(l, "duplicate_id", k->mch_id, "", "refund_id %s is used %lld times",
+                  k->refund_id, count);
     else
-        mock_store_rollback(ctx->store);
-    l->orders = (long long)v.count;
-    l->refunds = seen_refunds;
-    /* Every refund belongs to an order (a capped order hides some: then say nothing). */
-    if (rc == MOCK_STORE_OK && !mch_id && !l->capped && seen_refunds < all_refunds)
-        violation(l, "orphan", "", "", "%lld refund(s) without an order", all_refunds - seen_refunds);
-    free(v.items);
+        violation(l, "duplicate_number", k->mch_id, "", "out_refund_no %s is used %lld times",
+                  k->out_refund_no, count);
+}
+
+/* Read the page after `after_id` (orders, then their refunds while they fit). Caller locks. */
+static mock_store_rc read_page(mock_ctx *ctx, const char *mch_id, long long after_id, page *p)
+{
+    p->count = 0;
+    p->used = 0;
+    mock_store_rc rc = mock_store_orders_after(ctx->store, mch_id, after_id, LEDGER_PAGE, collect, p);
+    for (size_t i = 0; rc == MOCK_STORE_OK && i < p->count; i++) {
+        if (p->used > LEDGER_PAGE_ROWS) {
+            p->count = i;   /* the rest starts the next page */
+            break;
+        }
+        p->first[i] = p->used;
+        rc = mock_store_refunds_of_order(ctx->store, p->orders[i].id, p->rows + p->used,
+                                         LEDGER_REFUND_CAP, &p->nrows[i]);
+        p->used += p->nrows[i];
+    }
+    return rc;
+}
+
+/* One read-only transaction under the lock around `step`. */
+#define LOCKED_READ(ctx, rc, step)                                   \
+    do {                                                             \
+        pthread_mutex_lock(&(ctx)->lock);                            \
+        (rc) = mock_store_begin((ctx)->store);                       \
+        if ((rc) == MOCK_STORE_OK)                                   \
+            (rc) = (step);                                           \
+        if ((rc) == MOCK_STORE_OK)                                   \
+            (rc) = mock_store_commit((ctx)->store);                  \
+        else                                                         \
+            mock_store_rollback((ctx)->store);                       \
+        pthread_mutex_unlock(&(ctx)->lock);                          \
+    } while (0)
+
+/*
+ * Between two pages: when gateway calls wait for the lock, let one take it
+ * before the next page does (unlocking alone is not enough: the mutex is not
+ * fair, and this thread would take it back at once, page after page).
+ */
+static void let_gateway_in(mock_ctx *ctx)
+{
+    unsigned long long turns = atomic_load(&ctx->gateway_turns);
+    while (atomic_load(&ctx->gateway_waiting) > 0 && atomic_load(&ctx->gateway_turns) == turns)
+        sched_yield();
+}
+
+/* Walk and check everything, a page per turn of ctx->lock. */
+static mock_store_rc walk(mock_ctx *ctx, const char *mch_id, ledger *l, page *p)
+{
+    mock_store_rc rc = MOCK_STORE_OK;
+    long long after_id = 0;
+    do {
+        LOCKED_READ(ctx, rc, read_page(ctx, mch_id, after_id, p));
+        let_gateway_in(ctx);
+        for (size_t i = 0; rc == MOCK_STORE_OK && i < p->count; i++) {
+            check_order(l, &p->orders[i], p->rows + p->first[i], p->nrows[i]);
+            l->orders++;
+            l->refunds += (long long)p->nrows[i];
+            after_id = p->orders[i].id;
+        }
+    } while (rc == MOCK_STORE_OK && p->count > 0);
+
+    for (int by_id = 0; by_id < 2 && rc == MOCK_STORE_OK; by_id++) {
+        mock_store_key after;
+        memset(&after, 0, sizeof after);
+        size_t seen = 0;
+        do {
+            LOCKED_READ(ctx, rc, mock_store_duplicates_after(ctx->store, by_id, mch_id, &after,
+                                                             LEDGER_PAGE_ROWS, duplicate, l,
+                                                             &seen));
+        } while (rc == MOCK_STORE_OK && seen > 0);
+    }
+
+    /* Every refund belongs to an order (whole-store check). */
+    long long after = 0, seen = 0, orphans = 0, all_orphans = 0;
+    while (!mch_id && rc == MOCK_STORE_OK) {
+        LOCKED_READ(ctx, rc, mock_store_orphans_after(ctx->store, &after, LEDGER_PAGE_ROWS, &seen,
+                                                      &orphans));
+        all_orphans += orphans;
+        if (seen == 0)
+            break;
+    }
+    if (rc == MOCK_STORE_OK && all_orphans)
+        violation(l, "orphan", "", "", "%lld refund(s) without an order", all_orphans);
     return rc;
 }
 
@@ -253,22 +259,17 @@ void mock_ledger_report(mock_ctx *ctx, const char *mch_id, mock_reply *out)
     ledger l;
     memset(&l, 0, sizeof l);
     cJSON *root = cJSON_CreateObject();
-    mock_refund *rows = calloc(LEDGER_REFUND_CAP, sizeof *rows);
+    page *p = malloc(sizeof *p);
     l.list = cJSON_CreateArray();
-    if (!root || !rows || !l.list) {
+    if (!root || !p || !l.list) {
         cJSON_Delete(root);
         cJSON_Delete(l.list);
-        free(rows);
+        free(p);
         mock_reply_error(out, 500, "out of memory");
         return;
     }
-    pthread_mutex_lock(&ctx->lock);
-    mock_store_rc rc = walk(ctx, mch_id, &l, rows);
-    pthread_mutex_unlock(&ctx->lock);
-    free(rows);
-    if (rc == MOCK_STORE_OK)
-        check_unique(&l);
-    free(l.keys);
+    mock_store_rc rc = walk(ctx, mch_id, &l, p);
+    free(p);
     if (rc != MOCK_STORE_OK || l.nomem) {
         cJSON_Delete(root);
         cJSON_Delete(l.list);

@@ -21,6 +21,7 @@ void mock_edge_init(mock_edge *e)
 int mock_edge_pick(mock_ctx *ctx, const mock_request *rq, const upay_params *req,
                    const char *header, mock_edge *out, char *err, size_t errlen)
 {
+    (void)ctx;
     if (header) {
         char why[200];
         if (mock_fault_parse(header, &out->fault, why, sizeof why) != 0) {
@@ -36,18 +37,84 @@ int mock_edge_pick(mock_ctx *ctx, const mock_request *rq, const upay_params *req
             return -1;
         }
         snprintf(out->source, sizeof out->source, "header");
-        return 0;
     }
+    return 0;
+}
+
+void mock_edge_pick_rule(mock_ctx *ctx, const mock_request *rq, const upay_params *req,
+                         mock_edge *out)
+{
+    if (out->fault.kind != MOCK_FAULT_NONE)
+        return;   /* the header wins and uses no rule */
     mock_rule_subject s = {.call_kind = (int)rq->kind, .mch_id = rq->mch_id,
                            .out_trade_no = rq->out_trade_no, .out_refund_no = rq->out_refund_no,
                            .params = req};
     mock_rule fired;
-    if (mock_rules_take(ctx->rules, &s, &fired)) {
+    if (mock_rules_peek(ctx->rules, &s, &fired)) {
         out->fault = fired.fault;
         out->rule_id = fired.id;
         snprintf(out->source, sizeof out->source, "rule");
     }
-    return 0;
+}
+
+void mock_edge_settle(mock_ctx *ctx, mock_edge *e)
+{
+    if (e->rule_id)
+        (void)mock_rules_use(ctx->rules, e->rule_id);
+    for (size_t i = 0; i < e->neffects; i++)
+        mock_rules_effect_set(ctx->rules, e->effects[i].mch_id, e->effects[i].number,
+                              e->effects[i].is_refund, &e->effects[i].fault);
+    e->neffects = 0;
+}
+
+void mock_edge_forget(mock_edge *e, const char *why)
+{
+    e->fault.kind = MOCK_FAULT_NONE;
+    e->fault.arg = 0;
+    e->fault.not_applied = 0;
+    e->rule_id = 0;
+    e->source[0] = '\0';
+    e->neffects = 0;
+    if (why)
+        snprintf(e->change, sizeof e->change, "%s", why);
+}
+
+/* Hold an effect until the commit; a later one of the same key replaces it. */
+static void effect_hold(mock_call *c, const char *mch_id, const char *number, int is_refund,
+                        const mock_fault *f)
+{
+    mock_edge *e = c->edge;
+    if (strlen(mch_id) >= sizeof e->effects[0].mch_id
+        || strlen(number) >= sizeof e->effects[0].number)
+        return;   /* as mock_rules_effect_set: a key too long is not remembered */
+    size_t i = 0;
+    while (i < e->neffects && !(e->effects[i].is_refund == is_refund
+                                && strcmp(e->effects[i].mch_id, mch_id) == 0
+                                && strcmp(e->effects[i].number, number) == 0))
+        i++;
+    if (i == MOCK_EDGE_EFFECTS)
+        return;   /* a call makes one effect: never reached */
+    if (i == e->neffects)
+        e->neffects++;
+    snprintf(e->effects[i].mch_id, sizeof e->effects[i].mch_id, "%s", mch_id);
+    snprintf(e->effects[i].number, sizeof e->effects[i].number, "%s", number);
+    e->effects[i].is_refund = is_refund;
+    e->effects[i].fault = *f;
+}
+
+/* The effect of a key: the one this call holds, else the remembered one. */
+static int effect_get(mock_call *c, const char *mch_id, const char *number, int is_refund,
+                      mock_fault *out)
+{
+    for (size_t i = c->edge ? c->edge->neffects : 0; i-- > 0;) {
+        const mock_edge_effect *h = &c->edge->effects[i];
+        if (h->is_refund == is_refund && strcmp(h->mch_id, mch_id) == 0
+            && strcmp(h->number, number) == 0) {
+            *out = h->fault;
+            return 1;
+        }
+    }
+    return mock_rules_effect_get(c->ctx->rules, mch_id, number, is_refund, out);
 }
 
 void mock_edge_note(mock_call *c, const char *fmt, ...)
@@ -135,7 +202,7 @@ int mock_edge_pay_stored(mock_call *c, const mock_order *o)
     mock_edge_note(c, "order %s created %s", o->out_trade_no, mock_trade_state_name(o->state));
     mock_fault_kind k = fault_of(c);
     if (k == MOCK_FAULT_PAY_PAID_AFTER || k == MOCK_FAULT_PAY_PAYING_FOREVER)
-        mock_rules_effect_set(c->ctx->rules, o->mch_id, o->out_trade_no, 0, &c->edge->fault);
+        effect_hold(c, o->mch_id, o->out_trade_no, 0, &c->edge->fault);
     if (k != MOCK_FAULT_PAY_REFUSED)
         return 0;
     char msg[96];
@@ -151,7 +218,7 @@ const mock_persona *mock_edge_order_persona(mock_call *c, const mock_order *o,
     const mock_persona *p = mock_persona_of(o->auth_code);
     mock_fault f;
     if (o->state != MOCK_TRADE_PAYING
-        || !mock_rules_effect_get(c->ctx->rules, o->mch_id, o->out_trade_no, 0, &f))
+        || !effect_get(c, o->mch_id, o->out_trade_no, 0, &f))
         return p;
     *scratch = *p;
     if (f.kind == MOCK_FAULT_PAY_PAID_AFTER)
@@ -171,7 +238,7 @@ void mock_edge_refund_attempt(mock_call *c, const mock_order *o, mock_refund *r)
     int fired_now = k >= MOCK_FAULT_REFUND_SUCCESS && k <= MOCK_FAULT_REFUND_FAIL;
     if (fired_now) {
         f = &c->edge->fault;
-    } else if (mock_rules_effect_get(c->ctx->rules, o->mch_id, r->out_refund_no, 1, &effect)) {
+    } else if (effect_get(c, o->mch_id, r->out_refund_no, 1, &effect)) {
         f = &effect;
     }
     if (!f)
@@ -205,7 +272,7 @@ void mock_edge_refund_attempt(mock_call *c, const mock_order *o, mock_refund *r)
         return;
     }
     if (fired_now)
-        mock_rules_effect_set(c->ctx->rules, o->mch_id, r->out_refund_no, 1, &keep);
+        effect_hold(c, o->mch_id, r->out_refund_no, 1, &keep);
 }
 
 const mock_persona *mock_edge_refund_persona(mock_call *c, const mock_order *o,
@@ -214,7 +281,7 @@ const mock_persona *mock_edge_refund_persona(mock_call *c, const mock_order *o,
     const mock_persona *p = mock_persona_of(o->auth_code);
     mock_fault f;
     if (r->status != UPAY_REFUND_PROCESSING
-        || !mock_rules_effect_get(c->ctx->rules, o->mch_id, r->out_refund_no, 1, &f))
+        || !effect_get(c, o->mch_id, r->out_refund_no, 1, &f))
         return p;
     *scratch = *p;
     if (f.kind == MOCK_FAULT_REFUND_PROCESSING)

@@ -19,9 +19,22 @@
 #include "calls/calls.h"
 #include "steer/fault.h"
 
+/* Effects a call holds until its transaction commits (one per call today). */
+#define MOCK_EDGE_EFFECTS 4
+
+/* One effect the call will remember for later transitions (rules.h "Effects"). */
+typedef struct mock_edge_effect {
+    char mch_id[33];
+    char number[33];               /* an out_trade_no or an out_refund_no */
+    int is_refund;
+    mock_fault fault;
+} mock_edge_effect;
+
 /* The edge-case state of one gateway call. */
 typedef struct mock_edge {
     mock_fault fault;              /* kind NONE: nothing forced */
+    mock_edge_effect effects[MOCK_EDGE_EFFECTS]; /* held until the commit (mock_edge_settle) */
+    size_t neffects;
     unsigned long long rule_id;    /* the rule that fired; 0 for the header or none */
     char source[8];                /* "rule", "header" or "" */
     char change[256];              /* the state changes the call made ("" none) */
@@ -36,13 +49,35 @@ typedef struct mock_edge {
 void mock_edge_init(mock_edge *e);
 
 /*
- * Pick the fault of one checked request: `header` (the X-Upay-Fault value,
- * NULL when absent) wins, else the newest matching rule fires (and is used
- * up once). Returns 0 (out->fault may be NONE), or -1 with a sentence in
+ * The X-Upay-Fault header of one checked request (`header`, NULL when
+ * absent): its fault goes into `out`. Returns 0, or -1 with a sentence in
  * `err` when the header names no fault or one that does not fit the call.
+ * Rules are not consulted here (mock_edge_pick_rule).
  */
 int mock_edge_pick(mock_ctx *ctx, const mock_request *rq, const upay_params *req,
                    const char *header, mock_edge *out, char *err, size_t errlen);
+
+/*
+ * Under ctx->lock, inside the call's transaction, when no header fault was
+ * given: the newest matching rule's fault goes into `out`, without using
+ * the rule up yet (mock_edge_settle does, after the commit).
+ */
+void mock_edge_pick_rule(mock_ctx *ctx, const mock_request *rq, const upay_params *req,
+                         mock_edge *out);
+
+/*
+ * The call's transaction committed (still under ctx->lock): use up the rule
+ * that fired and remember the effects the call made. Their memory changes
+ * only with the store's, so a rolled-back call leaves no trace in either.
+ */
+void mock_edge_settle(mock_ctx *ctx, mock_edge *e);
+
+/*
+ * The call was refused before it ran (merchant check) or its transaction
+ * rolled back: forget the fault, the rule (not used up) and the effects,
+ * and say so in the journal's account when `why` is not NULL.
+ */
+void mock_edge_forget(mock_edge *e, const char *why);
 
 /* Append one state change to the journal's account ("; " between them). */
 void mock_edge_note(mock_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

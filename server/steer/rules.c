@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The largest whole number a double holds exactly (2^53): rule numbers stay within it. */
+#define RULE_EXACT_MAX 9007199254740992.0
 
 typedef struct effect {
     char mch_id[33];
@@ -134,7 +136,14 @@ static int parse_param(const cJSON *v, mock_rule *out, char *err, size_t errlen)
         name = cJSON_IsString(n) ? n->valuestring : NULL;
         value = cJSON_IsString(val) ? val->valuestring : NULL;
         if (cJSON_IsNumber(val)) {
-            snprintf(text, sizeof text, "%lld", (long long)val->valuedouble);
+            /* a whole number a double holds exactly, checked before any cast */
+            double d = val->valuedouble;
+            if (!(d >= -RULE_EXACT_MAX && d <= RULE_EXACT_MAX) || d != (double)(long long)d) {
+                snprintf(err, errlen, "rule: \"param\" value %.17g is not a whole number within "
+                                      "+-2^53: give it as a string", d);
+                return -1;
+            }
+            snprintf(text, sizeof text, "%lld", (long long)d);
             value = text;
         }
     }
@@ -413,25 +422,67 @@ int mock_rule_matches(const mock_rule *rule, const mock_rule_subject *s)
     return 1;
 }
 
+/* Use up one time of rule `i`, copying it (as it fired) into `*out`. Caller holds the lock. */
+static void use_at(mock_rules *r, size_t i, mock_rule *out)
+{
+    mock_rule *rule = &r->items[i];
+    rule->fired++;
+    if (rule->times != MOCK_RULE_ALWAYS)
+        rule->times--;
+    if (out)
+        *out = *rule;
+    if (rule->times == 0)
+        remove_at(r, i);
+}
+
+/* The index of the rule that fires for `subject`, or -1. Caller holds the lock. */
+static long find_firing(mock_rules *r, const mock_rule_subject *subject)
+{
+    for (size_t i = r->count; i-- > 0;)
+        if (mock_rule_matches(&r->items[i], subject))
+            return (long)i;
+    return -1;
+}
+
 int mock_rules_take(mock_rules *r, const mock_rule_subject *subject, mock_rule *out)
 {
     if (!r || !subject || atomic_load(&r->active) == 0)
         return 0;
+    pthread_mutex_lock(&r->lock);
+    long i = find_firing(r, subject);
+    if (i >= 0)
+        use_at(r, (size_t)i, out);
+    pthread_mutex_unlock(&r->lock);
+    return i >= 0;
+}
+
+int mock_rules_peek(mock_rules *r, const mock_rule_subject *subject, mock_rule *out)
+{
+    if (!r || !subject || atomic_load(&r->active) == 0)
+        return 0;
+    pthread_mutex_lock(&r->lock);
+    long i = find_firing(r, subject);
+    if (i >= 0 && out) {
+        *out = r->items[i];
+        out->fired++;
+        if (out->times != MOCK_RULE_ALWAYS)
+            out->times--;
+    }
+    pthread_mutex_unlock(&r->lock);
+    return i >= 0;
+}
+
+int mock_rules_use(mock_rules *r, unsigned long long id)
+{
+    if (!r || !id)
+        return 0;
     int found = 0;
     pthread_mutex_lock(&r->lock);
-    for (size_t i = r->count; i-- > 0;) {
-        mock_rule *rule = &r->items[i];
-        if (!mock_rule_matches(rule, subject))
-            continue;
-        rule->fired++;
-        if (rule->times != MOCK_RULE_ALWAYS)
-            rule->times--;
-        if (out)
-            *out = *rule;
-        if (rule->times == 0)
-            remove_at(r, i);
-        found = 1;
-        break;
+    for (size_t i = 0; i < r->count && !found; i++) {
+        if (r->items[i].id == id) {
+            use_at(r, i, NULL);
+            found = 1;
+        }
     }
     pthread_mutex_unlock(&r->lock);
     return found;

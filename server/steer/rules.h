@@ -106,6 +106,21 @@ size_t mock_rules_count(mock_rules *r);
  */
 int mock_rules_take(mock_rules *r, const mock_rule_subject *subject, mock_rule *out);
 
+/*
+ * The rule that would fire for `subject`, without using it up: 1 with a
+ * copy in `*out` (as mock_rules_take would give it), else 0. The gateway
+ * peeks under ctx->lock, runs the call, and uses the rule
+ * (mock_rules_use) only once the call's transaction committed, so a call
+ * refused before it ran or rolled back leaves the rule as it was.
+ */
+int mock_rules_peek(mock_rules *r, const mock_rule_subject *subject, mock_rule *out);
+
+/*
+ * Use up one time of rule `id` (removed when none is left). Returns 1, or
+ * 0 when the rule is gone (deleted meanwhile: nothing to use up).
+ */
+int mock_rules_use(mock_rules *r, unsigned long long id);
+
 /* Nonzero when `rule` matches `subject` (conditions and the fault's calls). Pure. */
 int mock_rule_matches(const mock_rule *rule, const mock_rule_subject *subject);
 

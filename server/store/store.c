@@ -15,7 +15,8 @@ enum {
     ST_MCH_GET, ST_MCH_PUT,
     ST_ORDER_BY_OTN, ST_ORDER_BY_TID, ST_ORDER_BY_ID, ST_ORDER_INSERT, ST_ORDER_UPDATE,
     ST_REFUND_BY_ORN, ST_REFUND_BY_RID, ST_REFUND_INSERT, ST_REFUND_UPDATE, ST_REFUNDS_OF_ORDER,
-    ST_ORDERS_ALL, ST_ORDERS_MCH,
+    ST_ORDERS_ALL, ST_ORDERS_MCH, ST_ORDERS_AFTER, ST_ORDERS_MCH_AFTER,
+    ST_DUP_NUMBERS, ST_DUP_IDS, ST_ORPHANS,
     ST_COUNT,
     ST_N
 };
@@ -54,6 +55,20 @@ static const char *const sql_text[ST_N] = {
     [ST_REFUNDS_OF_ORDER] = "SELECT " REFUND_COLS " FROM refunds WHERE order_id = ?1 ORDER BY serial_no",
     [ST_ORDERS_ALL] = "SELECT " ORDER_COLS " FROM orders ORDER BY id DESC LIMIT ?1",
     [ST_ORDERS_MCH] = "SELECT " ORDER_COLS " FROM orders WHERE mch_id = ?2 ORDER BY id DESC LIMIT ?1",
+    [ST_ORDERS_AFTER] = "SELECT " ORDER_COLS " FROM orders WHERE id > ?2 ORDER BY id LIMIT ?1",
+    /* +mch_id: walk the rowid, never sort a merchant's orders once per page */
+    [ST_ORDERS_MCH_AFTER] = "SELECT " ORDER_COLS " FROM orders WHERE id > ?2 AND +mch_id = ?3 "
+                            "ORDER BY id LIMIT ?1",
+    /* the unique indexes, walked in key order a page at a time */
+    [ST_DUP_NUMBERS] = "SELECT mch_id, out_refund_no, count(*) FROM refunds "
+                       "WHERE (mch_id, out_refund_no) > (?2, ?3) AND (?4 IS NULL OR mch_id = ?4) "
+                       "GROUP BY mch_id, out_refund_no ORDER BY mch_id, out_refund_no LIMIT ?1",
+    [ST_DUP_IDS] = "SELECT min(mch_id), refund_id, count(*) FROM refunds "
+                   "WHERE refund_id > ?2 AND (?4 IS NULL OR mch_id = ?4) "
+                   "GROUP BY refund_id ORDER BY refund_id LIMIT ?1",
+    [ST_ORPHANS] = "SELECT max(id), count(*), sum(NOT EXISTS (SELECT 1 FROM orders o "
+                   "WHERE o.id = r.order_id)) FROM (SELECT id, order_id FROM refunds "
+                   "WHERE id > ?2 ORDER BY id LIMIT ?1) r",
     [ST_COUNT] = "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM refunds)",
 };
 
@@ -82,6 +97,10 @@ static const char schema[] =
 struct mock_store {
     sqlite3 *db;
     sqlite3_stmt *st[ST_N];
+    int inject_code;              /* test hook: the SQLite code writes fail with; 0 none */
+    mock_store_fail_at inject_at; /* which writes */
+    unsigned long long failures;  /* every MOCK_STORE_ERROR so far */
+    char last_error[200];         /* the latest one, in words */
 };
 
 /* Copy text column `col` into dst[size], cut to fit (a bounded memcpy: snprintf cost more). */
@@ -96,22 +115,38 @@ static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
     dst[len] = '\0';
 }
 
-static mock_store_rc rc_of(int rc)
+/* Remember a failure in words (SQLite's name for the code and its message). */
+static void note_failure(mock_store *s, int rc, const char *message)
+{
+    s->failures++;
+    snprintf(s->last_error, sizeof s->last_error, "%s (SQLite code %d): %s", sqlite3_errstr(rc),
+             rc, message);
+}
+
+static mock_store_rc rc_of(mock_store *s, int rc)
 {
     if (rc == SQLITE_DONE || rc == SQLITE_OK || rc == SQLITE_ROW)
         return MOCK_STORE_OK;
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return MOCK_STORE_CONFLICT;
+    note_failure(s, rc, sqlite3_errmsg(s->db));
     return MOCK_STORE_ERROR;
 }
 
-/* Reset the statement and step it once, for writes. */
-static mock_store_rc run(sqlite3_stmt *st)
+/* Reset the statement and step it once, for writes (and the failure a test injected). */
+static mock_store_rc run(mock_store *s, sqlite3_stmt *st)
 {
+    if (s->inject_code && st != s->st[ST_ROLLBACK] && st != s->st[ST_BEGIN]
+        && (s->inject_at == MOCK_STORE_FAIL_WRITES || st == s->st[ST_COMMIT])) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        note_failure(s, s->inject_code, "injected by a test");
+        return MOCK_STORE_ERROR;
+    }
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    return rc_of(rc);
+    return rc_of(s, rc);
 }
 
 static sqlite3_stmt *stmt(mock_store *s, int which)
@@ -181,17 +216,28 @@ void mock_store_close(mock_store *s)
 
 const char *mock_store_errmsg(mock_store *s)
 {
-    return sqlite3_errmsg(s->db);
+    return s->last_error[0] ? s->last_error : "no failure";
+}
+
+unsigned long long mock_store_failures(const mock_store *s)
+{
+    return s->failures;
+}
+
+void mock_store_fail_inject(mock_store *s, int sqlite_code, mock_store_fail_at at)
+{
+    s->inject_code = sqlite_code;
+    s->inject_at = at;
 }
 
 mock_store_rc mock_store_begin(mock_store *s)
 {
-    return run(stmt(s, ST_BEGIN));
+    return run(s, stmt(s, ST_BEGIN));
 }
 
 mock_store_rc mock_store_commit(mock_store *s)
 {
-    mock_store_rc rc = run(stmt(s, ST_COMMIT));
+    mock_store_rc rc = run(s, stmt(s, ST_COMMIT));
     if (rc != MOCK_STORE_OK)
         mock_store_rollback(s);
     return rc;
@@ -200,7 +246,7 @@ mock_store_rc mock_store_commit(mock_store *s)
 void mock_store_rollback(mock_store *s)
 {
     if (!sqlite3_get_autocommit(s->db))
-        (void)run(stmt(s, ST_ROLLBACK));
+        (void)run(s, stmt(s, ST_ROLLBACK));
 }
 
 mock_store_rc mock_store_meta_get(mock_store *s, const char *name, long long *value)
@@ -211,7 +257,7 @@ mock_store_rc mock_store_meta_get(mock_store *s, const char *name, long long *va
     if (rc == SQLITE_ROW)
         *value = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(rc);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(s, rc);
 }
 
 mock_store_rc mock_store_meta_set(mock_store *s, const char *name, long long value)
@@ -219,7 +265,7 @@ mock_store_rc mock_store_meta_set(mock_store *s, const char *name, long long val
     sqlite3_stmt *st = stmt(s, ST_META_SET);
     bind_text(st, 1, name);
     sqlite3_bind_int64(st, 2, value);
-    return run(st);
+    return run(s, st);
 }
 
 mock_store_rc mock_store_merchant_get(mock_store *s, const char *mch_id, mock_merchant *out)
@@ -234,7 +280,7 @@ mock_store_rc mock_store_merchant_get(mock_store *s, const char *mch_id, mock_me
         out->configured = sqlite3_column_int(st, 3);
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(rc);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(s, rc);
 }
 
 mock_store_rc mock_store_merchant_put(mock_store *s, const mock_merchant *m)
@@ -244,7 +290,7 @@ mock_store_rc mock_store_merchant_put(mock_store *s, const mock_merchant *m)
     bind_text(st, 2, m->agent_id);
     sqlite3_bind_int64(st, 3, m->clock_offset);
     sqlite3_bind_int(st, 4, m->configured);
-    return run(st);
+    return run(s, st);
 }
 
 /* Orders: columns in ORDER_COLS order; parameters ?1..?19 the same. */
@@ -297,13 +343,13 @@ static void bind_order(sqlite3_stmt *st, const mock_order *o, int with_text)
     sqlite3_bind_int64(st, 19, o->closed_at);
 }
 
-static mock_store_rc one_order(sqlite3_stmt *st, mock_order *out)
+static mock_store_rc one_order(mock_store *s, sqlite3_stmt *st, mock_order *out)
 {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         read_order(st, out);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(rc);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(s, rc);
 }
 
 mock_store_rc mock_store_order_by_out_trade_no(mock_store *s, const char *mch_id,
@@ -312,7 +358,7 @@ mock_store_rc mock_store_order_by_out_trade_no(mock_store *s, const char *mch_id
     sqlite3_stmt *st = stmt(s, ST_ORDER_BY_OTN);
     bind_text(st, 1, mch_id);
     bind_text(st, 2, out_trade_no);
-    return one_order(st, out);
+    return one_order(s, st, out);
 }
 
 mock_store_rc mock_store_order_by_transaction_id(mock_store *s, const char *mch_id,
@@ -321,21 +367,21 @@ mock_store_rc mock_store_order_by_transaction_id(mock_store *s, const char *mch_
     sqlite3_stmt *st = stmt(s, ST_ORDER_BY_TID);
     bind_text(st, 1, mch_id);
     bind_text(st, 2, transaction_id);
-    return one_order(st, out);
+    return one_order(s, st, out);
 }
 
 mock_store_rc mock_store_order_by_id(mock_store *s, long long id, mock_order *out)
 {
     sqlite3_stmt *st = stmt(s, ST_ORDER_BY_ID);
     sqlite3_bind_int64(st, 1, id);
-    return one_order(st, out);
+    return one_order(s, st, out);
 }
 
 mock_store_rc mock_store_order_insert(mock_store *s, mock_order *o)
 {
     sqlite3_stmt *st = stmt(s, ST_ORDER_INSERT);
     bind_order(st, o, 1);
-    mock_store_rc rc = run(st);
+    mock_store_rc rc = run(s, st);
     if (rc == MOCK_STORE_OK)
         o->id = sqlite3_last_insert_rowid(s->db);
     return rc;
@@ -345,7 +391,7 @@ mock_store_rc mock_store_order_update(mock_store *s, const mock_order *o)
 {
     sqlite3_stmt *st = stmt(s, ST_ORDER_UPDATE);
     bind_order(st, o, 0);
-    return run(st);
+    return run(s, st);
 }
 
 /* Refunds: columns in REFUND_COLS order; parameters ?1..?13 the same. */
@@ -386,13 +432,13 @@ static void bind_refund(sqlite3_stmt *st, const mock_refund *r, int with_text)
     sqlite3_bind_int64(st, 13, r->due_at);
 }
 
-static mock_store_rc one_refund(sqlite3_stmt *st, mock_refund *out)
+static mock_store_rc one_refund(mock_store *s, sqlite3_stmt *st, mock_refund *out)
 {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         read_refund(st, out);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(rc);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(s, rc);
 }
 
 mock_store_rc mock_store_refund_by_out_refund_no(mock_store *s, const char *mch_id,
@@ -401,7 +447,7 @@ mock_store_rc mock_store_refund_by_out_refund_no(mock_store *s, const char *mch_
     sqlite3_stmt *st = stmt(s, ST_REFUND_BY_ORN);
     bind_text(st, 1, mch_id);
     bind_text(st, 2, out_refund_no);
-    return one_refund(st, out);
+    return one_refund(s, st, out);
 }
 
 mock_store_rc mock_store_refund_by_refund_id(mock_store *s, const char *mch_id,
@@ -410,14 +456,14 @@ mock_store_rc mock_store_refund_by_refund_id(mock_store *s, const char *mch_id,
     sqlite3_stmt *st = stmt(s, ST_REFUND_BY_RID);
     bind_text(st, 1, mch_id);
     bind_text(st, 2, refund_id);
-    return one_refund(st, out);
+    return one_refund(s, st, out);
 }
 
 mock_store_rc mock_store_refund_insert(mock_store *s, mock_refund *r)
 {
     sqlite3_stmt *st = stmt(s, ST_REFUND_INSERT);
     bind_refund(st, r, 1);
-    mock_store_rc rc = run(st);
+    mock_store_rc rc = run(s, st);
     if (rc == MOCK_STORE_OK)
         r->id = sqlite3_last_insert_rowid(s->db);
     return rc;
@@ -427,7 +473,7 @@ mock_store_rc mock_store_refund_update(mock_store *s, const mock_refund *r)
 {
     sqlite3_stmt *st = stmt(s, ST_REFUND_UPDATE);
     bind_refund(st, r, 0);
-    return run(st);
+    return run(s, st);
 }
 
 mock_store_rc mock_store_refunds_of_order(mock_store *s, long long order_id, mock_refund *out,
@@ -441,7 +487,21 @@ mock_store_rc mock_store_refunds_of_order(mock_store *s, long long order_id, moc
         read_refund(st, &out[n++]);
     sqlite3_reset(st);
     *count = n;
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? MOCK_STORE_OK : rc_of(rc);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? MOCK_STORE_OK : rc_of(s, rc);
+}
+
+/* Step `st` (bound) through its orders, calling `fn` for each until it returns nonzero. */
+static mock_store_rc each_order(mock_store *s, sqlite3_stmt *st, mock_store_order_fn fn, void *user)
+{
+    int rc;
+    mock_order o;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_order(st, &o);
+        if (fn(&o, user))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? MOCK_STORE_OK : rc_of(s, rc);
 }
 
 mock_store_rc mock_store_orders_each(mock_store *s, const char *mch_id, size_t limit,
@@ -451,15 +511,65 @@ mock_store_rc mock_store_orders_each(mock_store *s, const char *mch_id, size_t l
     sqlite3_bind_int64(st, 1, (long long)limit);
     if (mch_id)
         bind_text(st, 2, mch_id);
+    return each_order(s, st, fn, user);
+}
+
+mock_store_rc mock_store_orders_after(mock_store *s, const char *mch_id, long long after_id,
+                                      size_t limit, mock_store_order_fn fn, void *user)
+{
+    sqlite3_stmt *st = stmt(s, mch_id ? ST_ORDERS_MCH_AFTER : ST_ORDERS_AFTER);
+    sqlite3_bind_int64(st, 1, (long long)limit);
+    sqlite3_bind_int64(st, 2, after_id);
+    if (mch_id)
+        bind_text(st, 3, mch_id);
+    return each_order(s, st, fn, user);
+}
+
+mock_store_rc mock_store_duplicates_after(mock_store *s, int by_refund_id, const char *mch_id,
+                                          mock_store_key *after, size_t limit,
+                                          mock_store_dup_fn fn, void *user, size_t *seen)
+{
+    sqlite3_stmt *st = stmt(s, by_refund_id ? ST_DUP_IDS : ST_DUP_NUMBERS);
+    sqlite3_bind_int64(st, 1, (long long)limit);
+    if (by_refund_id) {
+        bind_text(st, 2, after->refund_id);
+    } else {
+        bind_text(st, 2, after->mch_id);
+        bind_text(st, 3, after->out_refund_no);
+    }
+    if (mch_id)
+        bind_text(st, 4, mch_id);
+    *seen = 0;
     int rc;
-    mock_order o;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        read_order(st, &o);
-        if (fn(&o, user))
-            break;
+        (*seen)++;
+        copy_text(after->mch_id, sizeof after->mch_id, st, 0);
+        copy_text(by_refund_id ? after->refund_id : after->out_refund_no,
+                  by_refund_id ? sizeof after->refund_id : sizeof after->out_refund_no, st, 1);
+        long long n = sqlite3_column_int64(st, 2);
+        if (n > 1)
+            fn(after, n, user);
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? MOCK_STORE_OK : rc_of(rc);
+    return rc == SQLITE_DONE ? MOCK_STORE_OK : rc_of(s, rc);
+}
+
+mock_store_rc mock_store_orphans_after(mock_store *s, long long *after_id, size_t limit,
+                                       long long *seen, long long *orphans)
+{
+    sqlite3_stmt *st = stmt(s, ST_ORPHANS);
+    sqlite3_bind_int64(st, 1, (long long)limit);
+    sqlite3_bind_int64(st, 2, *after_id);
+    int rc = sqlite3_step(st);
+    *seen = *orphans = 0;
+    if (rc == SQLITE_ROW) {
+        *seen = sqlite3_column_int64(st, 1);
+        *orphans = sqlite3_column_int64(st, 2);
+        if (*seen)
+            *after_id = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc_of(s, rc);
 }
 
 mock_store_rc mock_store_count(mock_store *s, long long *orders, long long *refunds)
@@ -471,7 +581,7 @@ mock_store_rc mock_store_count(mock_store *s, long long *orders, long long *refu
         *refunds = sqlite3_column_int64(st, 1);
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc_of(rc);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc_of(s, rc);
 }
 
 mock_store_rc mock_store_max_id_sequence(mock_store *s, unsigned long long *out)
@@ -487,12 +597,12 @@ mock_store_rc mock_store_max_id_sequence(mock_store *s, unsigned long long *out)
             *out = (unsigned long long)sqlite3_column_int64(st, 0);
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc_of(rc);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc_of(s, rc);
 }
 
 static mock_store_rc exec(mock_store *s, const char *sql)
 {
-    return rc_of(sqlite3_exec(s->db, sql, NULL, NULL, NULL));
+    return rc_of(s, sqlite3_exec(s->db, sql, NULL, NULL, NULL));
 }
 
 mock_store_rc mock_store_reset_all(mock_store *s)
@@ -517,7 +627,7 @@ mock_store_rc mock_store_reset_merchant(mock_store *s, const char *mch_id)
         int rc = sqlite3_step(st);
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE)
-            return rc_of(rc);
+            return rc_of(s, rc);
     }
     return MOCK_STORE_OK;
 }

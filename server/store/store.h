@@ -44,8 +44,30 @@ mock_store_rc mock_store_open(const char *path, mock_store **out, char *err, siz
 /* Close the store (finalizing statements). NULL is a no-op. */
 void mock_store_close(mock_store *s);
 
-/* SQLite's last message. Borrowed, valid until the next call. */
+/*
+ * The latest failure (MOCK_STORE_ERROR) in words: SQLite's name for the
+ * code, the code, and its message ("database or disk is full (SQLite code
+ * 13): ..."); "no failure" when none happened. Borrowed, valid until the
+ * next call.
+ */
 const char *mock_store_errmsg(mock_store *s);
+
+/* How many calls have answered MOCK_STORE_ERROR since the store opened. */
+unsigned long long mock_store_failures(const mock_store *s);
+
+/* Which writes an injected failure hits (mock_store_fail_inject). */
+typedef enum mock_store_fail_at {
+    MOCK_STORE_FAIL_WRITES = 0,  /* every insert, update and commit */
+    MOCK_STORE_FAIL_COMMIT = 1   /* commits only: every statement ran, the end fails */
+} mock_store_fail_at;
+
+/*
+ * Test hook: from now on the writes `at` names fail as if SQLite had
+ * answered `sqlite_code` (SQLITE_FULL for a full disk, SQLITE_IOERR...),
+ * without running; 0 stops it. Begin and rollback always run, so a failed
+ * transaction is rolled back for real. Production code never calls it.
+ */
+void mock_store_fail_inject(mock_store *s, int sqlite_code, mock_store_fail_at at);
 
 /* Transactions around one business operation. */
 mock_store_rc mock_store_begin(mock_store *s);
@@ -92,6 +114,44 @@ mock_store_rc mock_store_refunds_of_order(mock_store *s, long long order_id, moc
 typedef int (*mock_store_order_fn)(const mock_order *o, void *user);
 mock_store_rc mock_store_orders_each(mock_store *s, const char *mch_id, size_t limit,
                                      mock_store_order_fn fn, void *user);
+
+/*
+ * Call `fn` for up to `limit` orders whose id is larger than `after_id`, in
+ * id order, of merchant `mch_id` (NULL: every merchant). A reader walks the
+ * whole table a page at a time, starting from 0 and continuing after the
+ * last id it saw, with the lock released between pages.
+ */
+mock_store_rc mock_store_orders_after(mock_store *s, const char *mch_id, long long after_id,
+                                      size_t limit, mock_store_order_fn fn, void *user);
+
+/* A refund number, the key of a uniqueness walk. */
+typedef struct mock_store_key {
+    char mch_id[33];
+    char out_refund_no[33];
+    char refund_id[29];
+} mock_store_key;
+
+typedef void (*mock_store_dup_fn)(const mock_store_key *key, long long count, void *user);
+
+/*
+ * One page of a walk over the refunds' numbers in key order: (mch_id,
+ * out_refund_no) when `by_refund_id` is 0, else refund_id; only merchant
+ * `mch_id`'s refunds unless it is NULL. Starts after the key in `*after`
+ * (all "" to begin) and leaves there the last key seen; `*seen` is how
+ * many keys the page held (0: the walk is over). `fn` is called for each
+ * key held by more than one refund, with that number.
+ */
+mock_store_rc mock_store_duplicates_after(mock_store *s, int by_refund_id, const char *mch_id,
+                                          mock_store_key *after, size_t limit,
+                                          mock_store_dup_fn fn, void *user, size_t *seen);
+
+/*
+ * One page of a walk over the refunds in id order: the next `limit` after
+ * `*after_id` (0 to begin; moved to the last one seen). `*seen` is how many
+ * the page held (0: over), `*orphans` how many of them have no order.
+ */
+mock_store_rc mock_store_orphans_after(mock_store *s, long long *after_id, size_t limit,
+                                       long long *seen, long long *orphans);
 
 /* Rows in orders and refunds. */
 mock_store_rc mock_store_count(mock_store *s, long long *orders, long long *refunds);

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 
 #include "e2e/mock_test_util.h"
+#include "http/listen_tune.h"
 
 #define THREADS 16
 #define PER_THREAD 8
@@ -179,9 +181,15 @@ END_TEST
 
 START_TEST(idle_connections_do_not_lock_out)
 {
-    /* Hold many connections idle mid-request; an honest client is still served. */
-    enum { IDLE = 70 };   /* more than the 64 workers: the request timeout must free them */
-    int fds[IDLE];
+    /*
+     * More connections than workers, each holding half a request line (so
+     * TCP_DEFER_ACCEPT hands it to a worker, which waits for the rest): the
+     * pool is full and the rest queue. An honest client is still served,
+     * because the request timeout frees the workers: within a few timeouts
+     * (the queue is freed in batches), far below curl's 30 s.
+     */
+    enum { IDLE = MOCK_WORKERS + 64 };
+    static int fds[IDLE];
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
@@ -194,9 +202,19 @@ START_TEST(idle_connections_do_not_lock_out)
         /* half a request line, then silence */
         ck_assert_int_eq(write(fds[i], "POST /Uni", 9), 9);
     }
+    /* the pool is taken: every worker holds a silent connection */
     long status = 0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     char *body = mt_admin(gw.base, "GET", "/mock/health", NULL, &status);
-    ck_assert_int_eq(status, 200);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    ck_assert_msg(status == 200, "no answer behind %d stalled connections (%.1f s)", IDLE, waited);
+    /* it did wait: the stalled connections held every worker (70 of 384 never did) */
+    ck_assert_msg(waited > 0.5 * MOCK_REQUEST_TIMEOUT_MS / 1000.0,
+                  "served after %.2f s: %d stalled connections did not fill the pool", waited, IDLE);
+    ck_assert_msg(waited < 4.0 * MOCK_REQUEST_TIMEOUT_MS / 1000.0,
+                  "served after %.1f s behind %d stalled connections", waited, IDLE);
     free(body);
     for (int i = 0; i < IDLE; i++)
         close(fds[i]);

@@ -436,6 +436,41 @@ START_TEST(config_rules)
 }
 END_TEST
 
+/*
+ * X-Upay-Fault obeys the admin guard: with --admin-token, a client without
+ * the token (here on loopback, as a remote one would be) has the header
+ * ignored, a wrong or malformed one included; with the token it is honoured.
+ * (`fault` carries the token line after the fault: exchange() sends it as is.)
+ */
+START_TEST(header_needs_the_admin_guard)
+{
+    mock_server_stop(server);
+    mock_options o = {.admin_token = "FAULT-TOKEN-1"};
+    server = mt_start(&o);
+    mt_gw_init(&gw, mock_server_url(server));
+    static const char *const ignored[] = {
+        "drop", "delay=120000", "drop\r\nX-Upay-Admin-Token: FAULT-TOKEN-2", "no_such_fault",
+    };
+    for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++) {
+        char otn[32];
+        snprintf(otn, sizeof otn, "GUARD%04zu", i);
+        char *body = pay_body("FGUARD1", otn);
+        wire w = exchange(body, ignored[i]);
+        ck_assert_msg(w.ms < 5000, "%s: delayed %.0f ms without the token", ignored[i], w.ms);
+        ck_assert_msg(body_of(&w) && strstr(body_of(&w), "\"code\":\"10000\""),
+                      "%s without the token: %s", ignored[i], w.bytes);
+        free(w.bytes);
+        free(body);
+        expect_order("FGUARD1", otn, "10000");
+    }
+    char *body = pay_body("FGUARD1", "GUARD9999");
+    wire w = exchange(body, "drop\r\nX-Upay-Admin-Token: FAULT-TOKEN-1");
+    ck_assert_uint_eq(w.len, 0);   /* the token holder's fault is honoured */
+    free(w.bytes);
+    free(body);
+}
+END_TEST
+
 START_TEST(bad_config_rule_stops_the_start)
 {
     char path[] = "/tmp/upay-faults-config-XXXXXX";
@@ -532,6 +567,7 @@ Suite *make_e2e_mock_faults_suite(void)
     tcase_add_loop_test(tc, bad_header_is_400_and_changes_nothing, 0,
                         (int)(sizeof bad_headers / sizeof bad_headers[0]));
     tcase_add_test(tc, header_after_the_checks);
+    tcase_add_test(tc, header_needs_the_admin_guard);
     suite_add_tcase(s, tc);
     tc = tcase_create("rules");
     tcase_add_checked_fixture(tc, setup, teardown);

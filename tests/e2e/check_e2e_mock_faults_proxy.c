@@ -90,6 +90,50 @@ START_TEST(forwards_journals_and_records)
 }
 END_TEST
 
+/* The upstream's count of connections a worker took (GET /mock/stats). */
+static long upstream_connections(mock_server *upstream)
+{
+    long status = 0;
+    char *body = mt_admin(mock_server_url(upstream), "GET", "/mock/stats", NULL, &status);
+    ck_assert_int_eq(status, 200);
+    cJSON *doc = cJSON_Parse(body);
+    free(body);
+    long n = (long)cJSON_GetObjectItem(doc, "connections")->valuedouble;
+    cJSON_Delete(doc);
+    return n;
+}
+
+/*
+ * Requests forwarded one after another share the proxy's connection to the
+ * upstream (a fresh libcurl handle per request opened one each time).
+ */
+START_TEST(reuses_the_upstream_connection)
+{
+    mock_server *upstream = mt_start(NULL);
+    mock_options o = {.proxy_url = mock_server_url(upstream)};
+    mock_server *proxy = mt_start(&o);
+    mt_gw gw;
+    mt_gw_init(&gw, mock_server_url(proxy));
+    upay_params *p = mt_pay(&gw, "PROXY002", "PRX000002", "100", "134567890123450000");
+    mt_expect(p, "SUCCESS", "10000", "SUCCESS");
+    upay_params_free(p);
+    long before = upstream_connections(upstream);
+    enum { QUERIES = 10 };
+    for (int i = 0; i < QUERIES; i++) {
+        p = mt_call(&gw, "orderquery", "mch_id", "PROXY002", "paytype", "WECHAT", "out_trade_no",
+                    "PRX000002", NULL);
+        mt_expect(p, "SUCCESS", "10000", "SUCCESS");
+        upay_params_free(p);
+    }
+    /* the stats call itself is one connection; the queries may open one more */
+    long opened = upstream_connections(upstream) - before;
+    ck_assert_msg(opened <= 2, "%d forwarded queries opened %ld upstream connections", QUERIES,
+                  opened);
+    mock_server_stop(proxy);
+    mock_server_stop(upstream);
+}
+END_TEST
+
 START_TEST(upstream_down_is_502_and_bad_url_refused)
 {
     mock_server *gone = mt_start(NULL);
@@ -120,6 +164,7 @@ Suite *make_e2e_mock_faults_proxy_suite(void)
     TCase *tc = tcase_create("proxy");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, forwards_journals_and_records);
+    tcase_add_test(tc, reuses_the_upstream_connection);
     tcase_add_test(tc, upstream_down_is_502_and_bad_url_refused);
     suite_add_tcase(s, tc);
     return s;

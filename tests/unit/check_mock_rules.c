@@ -42,6 +42,14 @@ static const char *const bad_rules[] = {
     "{\"fault\": \"drop\", \"param\": {\"name\": \"total_fee\"}}",
     "{\"fault\": \"drop\", \"applied\": \"no\"}",
     "{\"fault\": \"refund_notsure\", \"applied\": false}",
+    /* numbers out of range or not whole: refused, never cast (1e300 was stored as -2^63) */
+    "{\"fault\": \"drop\", \"param\": {\"name\": \"total_fee\", \"value\": 1e300}}",
+    "{\"fault\": \"drop\", \"param\": {\"name\": \"total_fee\", \"value\": -1e300}}",
+    "{\"fault\": \"drop\", \"param\": {\"name\": \"total_fee\", \"value\": 1e19}}",
+    "{\"fault\": \"drop\", \"param\": {\"name\": \"total_fee\", \"value\": 1.9}}",
+    "{\"fault\": \"drop\", \"param\": {\"name\": \"total_fee\", \"value\": -0.5}}",
+    "{\"fault\": \"drop\", \"times\": 1e300}",
+    "{\"fault\": \"drop\", \"times\": -1e300}",
 };
 
 START_TEST(refused_rules)
@@ -80,6 +88,13 @@ START_TEST(every_key)
     r = parse_ok("{\"fault\": \"refund_fail\"}");
     ck_assert_int_eq(r.times, 1);
     ck_assert_uint_eq(r.calls, 0);
+    /* whole numbers up to 2^53 (what a double holds exactly) are kept as written */
+    r = parse_ok("{\"fault\": \"drop\", \"param\": {\"name\": \"total_fee\", \"value\": "
+                 "9007199254740992}}");
+    ck_assert_str_eq(r.param_value, "9007199254740992");
+    r = parse_ok("{\"fault\": \"drop\", \"param\": {\"name\": \"total_fee\", \"value\": -3}}");
+    ck_assert_str_eq(r.param_value, "-3");
+    r = parse_ok("{\"fault\": \"refund_fail\"}");
 
     cJSON *j = mock_rule_to_json(&r);
     ck_assert_ptr_nonnull(j);
