@@ -14,7 +14,7 @@
 
 #include "calls/calls.h"
 #include "core/merchant_key.h"
-#include "gateway/sign_nocase.h"
+#include "gateway/sign_diagnose.h"
 #include "steer/edge.h"
 
 static int content_type_ok(const char *ct)
@@ -46,17 +46,54 @@ typedef struct signer {
     int nocase;                /* live: names sorted case-insensitively */
 } signer;
 
+/* The live rules sort names ignoring case (docs/protocol.md R-LIVE-08). */
+static upay_sign_sort sort_of(const signer *s)
+{
+    return s->nocase ? UPAY_SIGN_SORT_NOCASE : UPAY_SIGN_SORT_BYTES;
+}
+
 static upay_code sign_compute(const upay_params *p, const signer *s, const char *key,
                               char sig[UPAY_SIGN_BUF_SIZE])
 {
-    return s->nocase ? mock_sign_nocase_compute(p, key, s->type, sig)
-                     : upay_sign_compute(p, key, s->type, sig);
+    return upay_sign_compute_sorted(p, key, s->type, sort_of(s), sig);
 }
 
 static upay_code sign_verify(const upay_params *p, const signer *s)
 {
-    return s->nocase ? mock_sign_nocase_verify(p, s->key, s->type)
-                     : upay_sign_verify(p, s->key, s->type);
+    return upay_sign_verify_sorted(p, s->key, s->type, sort_of(s));
+}
+
+/*
+ * Why the request's signature failed (gateway/sign_diagnose.h), trying as
+ * wrong keys the other agents' keys and the key of the other endpoint (the
+ * merchant's on /UnifiedPay/Gateway, the agent's on /v2/).
+ */
+static void explain_bad_sign(const mock_ctx *ctx, const upay_params *req, const signer *sg,
+                             const mock_agent *agent, int api, char *out, size_t outlen)
+{
+    enum { MAX_ALTS = 8 };
+    mock_sign_alt_key alts[MAX_ALTS];
+    char labels[MAX_ALTS][80];
+    char merchant_key[MOCK_MERCHANT_KEY_SIZE];
+    size_t n = 0;
+    const char *mch = mock_request_get(req, "mch_id");
+    if (api == MOCK_GATEWAY_V2 && agent) {
+        alts[n++] = (mock_sign_alt_key){"the agent's key (/v2/ is signed with the merchant's)",
+                                        agent->key};
+    } else if (agent && mch && *mch
+               && mock_merchant_key(ctx->config, agent->agent_id, mch, merchant_key) == 0) {
+        alts[n++] = (mock_sign_alt_key){"the merchant's key (that one signs /v2/ only)",
+                                        merchant_key};
+    }
+    for (size_t i = 0; i < ctx->config->n_agents && n < MAX_ALTS; i++) {
+        const mock_agent *a = &ctx->config->agents[i];
+        if (a == agent || strcmp(a->key, sg->key) == 0)
+            continue;
+        snprintf(labels[n], sizeof labels[n], "agent %s's key", a->agent_id);
+        alts[n] = (mock_sign_alt_key){labels[n], a->key};
+        n++;
+    }
+    mock_sign_diagnose(req, sg->key, sg->type, sort_of(sg), alts, n, out, outlen);
 }
 
 /*
@@ -421,9 +458,9 @@ static void handle(mock_ctx *ctx, int api, const char *http_method, const char *
                            "signature error: this agent does not accept that sign_type", NULL);
         /* answered in the type the request named, so the client can verify the refusal */
     } else if ((code = sign_verify(req, &sg)) != UPAY_OK) {
-        mock_answer_status(&c, "FAIL", 20002,
-                           code == UPAY_E_SIGN_MISSING ? "signature error: missing sign"
-                                                       : "signature error", NULL);
+        char why[sizeof c.detail];
+        explain_bad_sign(ctx, req, &sg, agent, api, why, sizeof why);
+        mock_answer_status(&c, "FAIL", 20002, why, NULL);
     } else if (ctx->config->min_version[0] && version
                && mock_version_compare(version, ctx->config->min_version) < 0) {
         char full[160];

@@ -169,7 +169,11 @@ START_TEST(live_refusals_are_bare)
                 NULL);
     mt_expect(p, "FAIL", "20002", NULL);
     expect_fields(p, "state,code,msg");
-    ck_assert_ptr_nonnull(strstr(mt_detail(), "signature"));
+    /* ... and the detail says why: the other built-in agent's key, and what was signed */
+    ck_assert_msg(strstr(mt_detail(), "signature error: it was signed with agent " MT_AGENT2
+                                      "'s key; the mock signed: agent_id=" MT_AGENT1) != NULL,
+                  "%s", mt_detail());
+    ck_assert_ptr_null(strstr(mt_detail(), MT_KEY1));
     upay_params_free(p);
     p = mt_call(&gw, "refund", "mch_id", "LIVE1", "paytype", "WECHAT", "out_trade_no", otn,
                   NULL);

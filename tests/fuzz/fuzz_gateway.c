@@ -31,7 +31,6 @@
 #include "admin/admin.h"
 #include "core/ctx.h"
 #include "core/merchant_key.h"
-#include "gateway/sign_nocase.h"
 #include "fuzz.h"
 #include "gateway/gateway.h"
 #include "observe/ledger.h"
@@ -142,7 +141,7 @@ static void send_signed(const char *body, size_t len)
     if (st && upay_sign_type_parse(st, &type) != UPAY_OK)
         type = UPAY_SIGN_MD5;
     char sig[UPAY_SIGN_BUF_SIZE];
-    upay_code rc = ctx->live ? mock_sign_nocase_compute(p, key, type, sig)
+    upay_code rc = ctx->live ? upay_sign_compute_sorted(p, key, type, UPAY_SIGN_SORT_NOCASE, sig)
                              : upay_sign_compute(p, key, type, sig);
     char *signed_body = NULL;
     if (rc == UPAY_OK && upay_params_set(p, "sign", sig) == UPAY_OK

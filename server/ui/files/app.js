@@ -164,6 +164,7 @@ function renderTimeline(order, entries) {
       el('dt', {}, 'request'), el('dd', { class: 'request' }, e.request),
       el('dt', {}, 'string to sign'), el('dd', { class: 'signstring' }, signString(e.request)),
       el('dt', {}, 'signature'), el('dd', { class: 'signature' }, verdict),
+      el('dt', {}, 'why (X-Upay-Detail)'), el('dd', { class: 'detail' }, e.detail || '-'),
       el('dt', {}, 'answer'), el('dd', { class: 'response' }, `HTTP ${e.http_status} ${e.response}`),
       el('dt', {}, 'shaped by'), el('dd', { class: 'shaped' }, shaped.join('; ') || 'nothing special'),
       el('dt', {}, 'changed'), el('dd', {}, e.change || '-'),
