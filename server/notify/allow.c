@@ -27,7 +27,8 @@ static int split_host(const char *s, size_t len, char host[MOCK_HOST_MAX], int *
 {
     const char *colon = NULL;
     size_t hlen = len;
-    if (len && s[0] == '[') {
+    int bracketed = len && s[0] == '[';
+    if (bracketed) {
         const char *close = memchr(s, ']', len);
         if (!close)
             return -1;
@@ -46,8 +47,12 @@ static int split_host(const char *s, size_t len, char host[MOCK_HOST_MAX], int *
     }
     if (hlen == 0 || hlen >= MOCK_HOST_MAX)
         return -1;
-    for (size_t i = 0; i < hlen; i++)
-        host[i] = (char)tolower((unsigned char)s[i]);
+    for (size_t i = 0; i < hlen; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (!isalnum(ch) && !strchr(".-_", ch) && !(ch == ':' && bracketed))
+            return -1;   /* a host name, an IPv4 or (in brackets) IPv6 address */
+        host[i] = (char)tolower(ch);
+    }
     host[hlen] = '\0';
     *port = 0;
     if (colon) {
