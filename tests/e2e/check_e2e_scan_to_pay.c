@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,14 @@ static void *merchant_run(void *arg)
         m->count++;
         pthread_cond_broadcast(&m->cond);
         pthread_mutex_unlock(&m->lock);
+        if (strcmp(answer, "hold") == 0) {
+            /* a merchant too slow to answer: say nothing until the mock hangs up */
+            struct pollfd p = { c, POLLIN, 0 };
+            while (poll(&p, 1, WAIT_MS) == 1 && recv(c, buf, sizeof buf, 0) > 0)
+                ;
+            close(c);
+            continue;
+        }
         char reply[256];
         int len = snprintf(reply, sizeof reply,
                            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
@@ -278,6 +287,19 @@ static const char *notice_status(const char *mch, const char *otn, const char *w
         nanosleep(&nap, NULL);   /* polling a condition, bounded by WAIT_MS */
     }
     return status;
+}
+
+/* Wait, polling at most WAIT_MS, until the order's notification has made `n` attempts. */
+static int wait_attempts(const char *mch, const char *otn, int n)
+{
+    int attempts = 0;
+    for (int waited = 0; waited <= WAIT_MS && attempts < n; waited += 10) {
+        (void)notice_status(mch, otn, NULL, &attempts);
+        struct timespec nap = { 0, 10 * 1000 * 1000 };
+        if (attempts < n)
+            nanosleep(&nap, NULL);   /* polling a condition, bounded by WAIT_MS */
+    }
+    return attempts;
 }
 
 /* ---- the POS: libupay ---- */
@@ -658,6 +680,40 @@ START_TEST(test_v2_merchant_key)
 }
 END_TEST
 
+/*
+ * A merchant that does not answer within 3 s (real time: the vendor's limit)
+ * has failed; meanwhile the gateway answers at once (a sender thread waits,
+ * not a gateway worker), and the retry 15 s later on the clock succeeds.
+ */
+START_TEST(test_slow_merchant_fails)
+{
+    merchant m;
+    char url[96];
+    upay_client *c = setup(&m, url);
+    pthread_mutex_lock(&m.lock);
+    m.answers[0] = "hold";
+    pthread_mutex_unlock(&m.lock);
+    upay_result_free(preorder(c, "S2P00009", "QR_0000013", "NATIVE", url, UPAY_OK));
+    ck_assert_int_eq(customer("S2P00009", "QR_0000013", NULL), 200);
+    ck_assert_int_eq(merchant_wait(&m, 1), 1);
+    /* the merchant holds the notification: the gateway still answers */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert_int_eq(query_code(c, "S2P00009", "QR_0000013", NULL), 10000);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ck_assert_int_lt((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000, 1000);
+
+    ck_assert_int_eq(wait_attempts("S2P00009", "QR_0000013", 1), 1);
+    int attempts;
+    ck_assert_str_eq(notice_status("S2P00009", "QR_0000013", NULL, &attempts), "pending");
+    advance("S2P00009", 15);
+    ck_assert_int_eq(merchant_wait(&m, 2), 2);
+    ck_assert_str_eq(notice_status("S2P00009", "QR_0000013", "pending", &attempts), "delivered");
+    ck_assert_int_eq(attempts, 2);
+    teardown(c, &m);
+}
+END_TEST
+
 static void add(Suite *s, TCase *tc, const TTest *fn)
 {
     tcase_add_test(tc, fn);
@@ -676,5 +732,6 @@ Suite *make_e2e_scan_to_pay_suite(void)
     add(s, tcase_create("refund_and_stale_notification"), test_refund_and_stale_notification);
     add(s, tcase_create("duplicate_and_never"), test_duplicate_and_never);
     add(s, tcase_create("v2_merchant_key"), test_v2_merchant_key);
+    add(s, tcase_create("slow_merchant_fails"), test_slow_merchant_fails);
     return s;
 }
