@@ -31,9 +31,10 @@ upay_code upay_preorder(upay_client *client, const upay_preorder_request *q, upa
     if (!q)
         return missing(err, "a request");
     const char *method = q->paytype == UPAY_PAYTYPE_WECHAT ? "PreOrder_WECHAT"
-                         : q->paytype == UPAY_PAYTYPE_ALIPAY ? "PreOrder_ALIPAY" : NULL;
+                         : q->paytype == UPAY_PAYTYPE_ALIPAY ? "PreOrder_ALIPAY"
+                         : q->paytype == UPAY_PAYTYPE_ECNY ? "PreOrder_ECNY" : NULL;
     if (!method)
-        return missing(err, "paytype WECHAT or ALIPAY");
+        return missing(err, "paytype WECHAT, ALIPAY or ECNY");
     if (!present(q->mch_id))
         return missing(err, "mch_id");
     if (!present(q->out_trade_no))

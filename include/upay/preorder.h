@@ -1,6 +1,6 @@
 /*
  * upay/preorder.h - scan-to-pay: create a pre-order (the vendor's
- * PreOrder_WECHAT, PreOrder_ALIPAY) that the customer pays later on their
+ * PreOrder_WECHAT, PreOrder_ALIPAY, PreOrder_ECNY) that the customer pays later on their
  * phone, by scanning a QR code drawn from `code_url` (NATIVE) or through
  * `pay_info` in a mini-program or app (JSPAY, APP). The gateway then posts
  * a signed notification to `notify_url`: decode it with
@@ -15,13 +15,13 @@
 UPAY_BEGIN_DECLS
 
 /*
- * method=PreOrder_WECHAT or PreOrder_ALIPAY. Required: paytype (WECHAT or
- * ALIPAY), mch_id, out_trade_no, trade_type, body, total_fee > 0; and, by
+ * method=PreOrder_WECHAT, PreOrder_ALIPAY or PreOrder_ECNY. Required: paytype
+ * (WECHAT, ALIPAY or ECNY), mch_id, out_trade_no, trade_type, body, total_fee > 0; and, by
  * the gateway's table: product_id for NATIVE, buyer_id for JSPAY, sub_appid
  * for WeChat JSPAY and APP (the gateway checks those, not the library).
  */
 typedef struct upay_preorder_request {
-    upay_paytype paytype;        /* UPAY_PAYTYPE_WECHAT or UPAY_PAYTYPE_ALIPAY */
+    upay_paytype paytype;        /* UPAY_PAYTYPE_WECHAT, _ALIPAY or _ECNY (digital yuan) */
     const char *mch_id;
     const char *out_trade_no;    /* 5-32 of [A-Za-z0-9_]; fresh for every attempt */
     const char *trade_type;      /* "NATIVE", "JSPAY" or "APP" */

@@ -13,6 +13,8 @@ void mock_code_url(const mock_order *o, char *out, size_t size)
         snprintf(out, size, "%s", "");
     else if (o->paytype == UPAY_PAYTYPE_ALIPAY)
         snprintf(out, size, "https://qr.alipay.com/bax%s", o->out_transaction_id);
+    else if (o->paytype == UPAY_PAYTYPE_ECNY)
+        snprintf(out, size, "https://qr.pbcdci.cn/%s", o->out_transaction_id);
     else
         snprintf(out, size, "weixin://wxpay/bizpayurl?pr=%s", o->out_transaction_id);
 }

@@ -12,7 +12,8 @@
 /*
  * (**Decision**) Look-alikes of the wallets' links, unique per order:
  * weixin://wxpay/bizpayurl?pr=<out_transaction_id> (WeChat),
- * https://qr.alipay.com/bax<out_transaction_id> (Alipay). Writes `out`
+ * https://qr.alipay.com/bax<out_transaction_id> (Alipay),
+ * https://qr.pbcdci.cn/<out_transaction_id> (digital yuan). Writes `out`
  * ("" for an order that is not a NATIVE pre-order).
  */
 void mock_code_url(const mock_order *o, char *out, size_t size);

@@ -138,7 +138,8 @@ static int check_paytype(checker *c)
         return 0;
     upay_paytype t = upay_paytype_parse(v);
     if (t == UPAY_PAYTYPE_UNKNOWN)
-        fail(c, "parameter %s must be WECHAT, ALIPAY, JDPAY, QQ, UNIONPAY or BESTPAY", "paytype");
+        fail(c, "parameter %s must be WECHAT, ALIPAY, JDPAY, QQ, UNIONPAY, BESTPAY or ECNY",
+             "paytype");
     return (int)t;
 }
 
@@ -176,12 +177,14 @@ int mock_request_check_dialect(const upay_params *req, int live, mock_request *o
         out->kind = MOCK_CALL_REFUNDQUERY;
     else if (strcmp(method, "cancel") == 0)
         out->kind = MOCK_CALL_CANCEL;
-    else if (strcmp(method, "PreOrder_WECHAT") == 0 || strcmp(method, "PreOrder_ALIPAY") == 0) {
+    else if (strncmp(method, "PreOrder_", 9) == 0
+             && (out->paytype = upay_paytype_parse(method + 9)) != UPAY_PAYTYPE_UNKNOWN
+             && (out->paytype == UPAY_PAYTYPE_WECHAT || out->paytype == UPAY_PAYTYPE_ALIPAY
+                 || out->paytype == UPAY_PAYTYPE_ECNY))
         out->kind = MOCK_CALL_PREORDER;
-        out->paytype = method[9] == 'W' ? UPAY_PAYTYPE_WECHAT : UPAY_PAYTYPE_ALIPAY;
-    } else {
+    else {
         snprintf(msg, msglen, "unknown method (pay, orderquery, refund, refundquery, cancel, "
-                              "PreOrder_WECHAT or PreOrder_ALIPAY)");
+                              "PreOrder_WECHAT, PreOrder_ALIPAY or PreOrder_ECNY)");
         return -1;
     }
     /* live: required since the vendor's v2.5.0 (2019-06) */
@@ -287,6 +290,9 @@ int mock_request_check_dialect(const upay_params *req, int live, mock_request *o
             fail(&c, "parameter %s is longer than 32 bytes", "sub_appid");
         if (c.failed || !out->trade_type)
             break;
+        /* (**Decision**) the digital yuan: NATIVE only (the vendor's one ECNY answer is a code_url) */
+        if (out->paytype == UPAY_PAYTYPE_ECNY && strcmp(out->trade_type, "NATIVE") != 0)
+            fail(&c, "parameter %s must be NATIVE for PreOrder_ECNY", "trade_type");
         /* the v2 pre-order table: what each trade_type needs */
         if (strcmp(out->trade_type, "NATIVE") == 0)
             (void)required(&c, "product_id");

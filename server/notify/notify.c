@@ -250,6 +250,9 @@ static void send_attempt(mock_notify *n, attempt *a)
     }
 
     char change[256], detail[240], next[15] = "";
+    snprintf(detail, sizeof detail, "attempt %d to %.80s: %s%s%s", a->number, a->url, why,
+             a->bad_sign ? " (sent with a wrong sign on purpose)" : "",
+             a->stale ? " (a stale payment notification, sent after a refund on purpose)" : "");
     pthread_mutex_lock(&n->lock);
     notice *x = find(n, a->id);
     if (x) {
@@ -284,11 +287,9 @@ static void send_attempt(mock_notify *n, attempt *a)
         snprintf(change, sizeof change, "notification %d sent; its merchant was reset meanwhile",
                  a->number);
     }
-    pthread_mutex_unlock(&n->lock);
-    snprintf(detail, sizeof detail, "attempt %d to %.80s: %s%s%s", a->number, a->url, why,
-             a->bad_sign ? " (sent with a wrong sign on purpose)" : "",
-             a->stale ? " (a stale payment notification, sent after a refund on purpose)" : "");
+    /* journaled before the queue lets go: a notification seen delivered is in the journal */
     journal(ctx, a, body, r ? r->status : 0, r ? r->body : "", r ? r->body_len : 0, change, detail);
+    pthread_mutex_unlock(&n->lock);
     upay_free(body);
     free(r);
 }
@@ -395,7 +396,9 @@ int mock_notify_url_allowed(const mock_notify *n, const char *url, char *why, si
 /* The notification's trade_type: pay.<wallet>.<jspay|native|app>. */
 static void wire_trade_type(const mock_order *o, char *out, size_t size)
 {
-    const char *wallet = o->paytype == UPAY_PAYTYPE_ALIPAY ? "alipay" : "weixin";
+    /* (**Decision**) the vendor shows weixin and alipay only; the digital yuan's is pay.ecny.* */
+    const char *wallet = o->paytype == UPAY_PAYTYPE_ALIPAY ? "alipay"
+                         : o->paytype == UPAY_PAYTYPE_ECNY ? "ecny" : "weixin";
     const char *kind = strcmp(o->trade_type, "JSPAY") == 0 ? "jspay"
                        : strcmp(o->trade_type, "APP") == 0 ? "app" : "native";
     snprintf(out, size, "pay.%s.%s", wallet, kind);
@@ -420,7 +423,8 @@ static upay_params *payment_fields(const mock_order *o)
         { "time_end", time_end },
         { "trade_type", type },
         { "fee_type", "CNY" },
-        { "bank_type", o->paytype == UPAY_PAYTYPE_ALIPAY ? "ALIPAYACCOUNT" : "CFT" },
+        { "bank_type", o->paytype == UPAY_PAYTYPE_ALIPAY ? "ALIPAYACCOUNT"
+                       : o->paytype == UPAY_PAYTYPE_ECNY ? "ECNY" : "CFT" },
     };
     for (size_t i = 0; ok && i < sizeof pairs / sizeof pairs[0]; i++)
         ok = upay_params_set(p, pairs[i][0], pairs[i][1]) == UPAY_OK;

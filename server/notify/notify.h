@@ -9,7 +9,7 @@
  * into the journal as call "notify".
  *
  * Locks: the queue has its own lock, taken after ctx->lock when both are
- * needed, never before. The queue lives in memory: a --state file keeps
+ * needed, never before (and the journal's after it). The queue lives in memory: a --state file keeps
  * the orders, not the notifications still due (docs/scan-to-pay.md).
  */
 #ifndef UPAY_MOCK_NOTIFY_H

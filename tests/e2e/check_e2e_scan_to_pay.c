@@ -443,6 +443,10 @@ START_TEST(test_retries_on_the_clock)
         advance("S2P00002", 1);
         ck_assert_int_eq(merchant_wait(&m, i + 1), i + 1);
     }
+    /* the fourth was answered success: delivered (and journaled), nothing more is due */
+    int attempts;
+    ck_assert_str_eq(notice_status("S2P00002", "QR_0000002", "pending", &attempts), "delivered");
+    ck_assert_int_eq(attempts, 4);
     long long t[8];
     ck_assert_int_eq(notify_times("S2P00002", "QR_0000002", t, 8), 4);
     ck_assert_int_eq(t[0], t0);
@@ -457,10 +461,6 @@ START_TEST(test_retries_on_the_clock)
     ck_assert_str_eq(a.transaction_id, b.transaction_id);
     ck_assert_int_eq(a.total_fee, b.total_fee);
 
-    /* the fourth was answered success: delivered, nothing more is due */
-    int attempts;
-    ck_assert_str_eq(notice_status("S2P00002", "QR_0000002", "pending", &attempts), "delivered");
-    ck_assert_int_eq(attempts, 4);
     teardown(c, &m);
 }
 END_TEST
@@ -714,6 +714,46 @@ START_TEST(test_slow_merchant_fails)
 }
 END_TEST
 
+/* The digital yuan: PreOrder_ECNY, NATIVE only; its order is queried with paytype ECNY. */
+START_TEST(test_ecny)
+{
+    merchant m;
+    char url[96];
+    upay_client *c = setup(&m, url);
+    upay_preorder_request q = {
+        .paytype = UPAY_PAYTYPE_ECNY, .mch_id = "S2P00010", .out_trade_no = "QR_0000014",
+        .trade_type = "NATIVE", .product_id = "P1", .body = "rice", .total_fee = 300,
+        .notify_url = url,
+    };
+    upay_result *r = NULL;
+    ck_assert_int_eq(upay_preorder(c, &q, &r, NULL), UPAY_OK);
+    ck_assert_ptr_nonnull(strstr(upay_params_get(r->params, "code_url"), "https://qr.pbcdci.cn/"));
+    upay_result_free(r);
+    q.out_trade_no = "QR_0000015";
+    q.trade_type = "JSPAY";
+    q.buyer_id = "b1";
+    ck_assert_int_eq(upay_preorder(c, &q, &r, NULL), UPAY_E_GATEWAY_REFUSED);
+    upay_result_free(r);
+
+    ck_assert_int_eq(customer("S2P00010", "QR_0000014", NULL), 200);
+    ck_assert_int_eq(merchant_wait(&m, 1), 1);
+    upay_notification n;
+    const char *body = merchant_body(&m, 0);
+    ck_assert_int_eq(upay_notify_parse(body, strlen(body), KEY, &n, NULL, NULL), UPAY_OK);
+    ck_assert_str_eq(n.trade_type, "pay.ecny.native");
+    ck_assert_int_eq(n.total_fee, 300);
+    upay_orderquery_request oq = { UPAY_PAYTYPE_ECNY, "S2P00010", "QR_0000014", NULL, NULL };
+    ck_assert_int_eq(upay_orderquery(c, &oq, &r, NULL), UPAY_OK);
+    ck_assert_int_eq(r->gw_code, 10000);
+    ck_assert_str_eq(r->transaction_id, n.transaction_id);
+    upay_result_free(r);
+    oq.paytype = UPAY_PAYTYPE_WECHAT;   /* another wallet's paytype: 20004 */
+    ck_assert_int_eq(upay_orderquery(c, &oq, &r, NULL), UPAY_E_GATEWAY_REFUSED);
+    upay_result_free(r);
+    teardown(c, &m);
+}
+END_TEST
+
 static void add(Suite *s, TCase *tc, const TTest *fn)
 {
     tcase_add_test(tc, fn);
@@ -733,5 +773,6 @@ Suite *make_e2e_scan_to_pay_suite(void)
     add(s, tcase_create("duplicate_and_never"), test_duplicate_and_never);
     add(s, tcase_create("v2_merchant_key"), test_v2_merchant_key);
     add(s, tcase_create("slow_merchant_fails"), test_slow_merchant_fails);
+    add(s, tcase_create("ecny"), test_ecny);
     return s;
 }
