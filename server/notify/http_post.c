@@ -127,11 +127,12 @@ int mock_http_post(const mock_url *url, const char *body, size_t len, long timeo
         return -1;
     }
     char head[512 + MOCK_HOST_MAX];
+    int v6 = strchr(url->host, ':') != NULL;   /* an IPv6 literal goes in brackets */
     int hl = snprintf(head, sizeof head,
-                      "POST %s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: upay-mock\r\n"
+                      "POST %s HTTP/1.1\r\nHost: %s%s%s:%d\r\nUser-Agent: upay-mock\r\n"
                       "Content-Type: application/x-www-form-urlencoded\r\n"
                       "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                      url->path, url->host, url->port, len);
+                      url->path, v6 ? "[" : "", url->host, v6 ? "]" : "", url->port, len);
     size_t cap = HEAD_MAX + MOCK_POST_ANSWER_MAX + 64, got = 0;
     char *buf = malloc(cap + 1);
     int rc = -1;

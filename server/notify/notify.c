@@ -480,10 +480,22 @@ int mock_notify_payment(mock_notify *n, const mock_order *o, const char *agent_i
     x->status = PENDING;
     pthread_mutex_lock(&n->lock);
     x->id = n->next_id++;
+    size_t finished = 0;
     notice **tail = &n->head;
-    while (*tail)
-        tail = &(*tail)->next;
+    for (; *tail; tail = &(*tail)->next)
+        finished += (*tail)->status != PENDING;
     *tail = x;
+    /* the oldest finished ones go: a long-running mock does not grow without bound */
+    for (notice **at = &n->head; *at && finished > MOCK_NOTIFY_KEEP;) {
+        notice *old = *at;
+        if (old->status != PENDING && !old->in_flight) {
+            *at = old->next;
+            notice_free(old);
+            finished--;
+        } else {
+            at = &old->next;
+        }
+    }
     while (n->started < MOCK_NOTIFY_THREADS && !n->stop
            && pthread_create(&n->threads[n->started], NULL, sender, n) == 0)
         n->started++;

@@ -24,6 +24,7 @@ struct mock_ctx;
 #define MOCK_NOTIFY_ATTEMPTS 12     /* the vendor's schedule has 12 attempts */
 #define MOCK_NOTIFY_THREADS 2       /* senders */
 #define MOCK_NOTIFY_TIMEOUT_MS 3000 /* an answer later than this is a failure */
+#define MOCK_NOTIFY_KEEP 1024       /* finished notifications kept for GET /mock/notifications */
 
 /* Faults on demand (POST /mock/preorders/pay "notify_fault"). */
 typedef enum mock_notify_fault {
