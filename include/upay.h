@@ -14,5 +14,7 @@
 #include "upay/refund_list.h"
 #include "upay/protocol.h"
 #include "upay/client.h"
+#include "upay/preorder.h"
+#include "upay/notify.h"
 
 #endif /* UPAY_H */

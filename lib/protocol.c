@@ -21,6 +21,7 @@ UPAY_API const char *upay_paytype_name(upay_paytype type)
     case UPAY_PAYTYPE_QQ: return "QQ";
     case UPAY_PAYTYPE_UNIONPAY: return "UNIONPAY";
     case UPAY_PAYTYPE_BESTPAY: return "BESTPAY";
+    case UPAY_PAYTYPE_ECNY: return "ECNY";
     }
     return "";
 }
@@ -29,7 +30,7 @@ UPAY_API upay_paytype upay_paytype_parse(const char *value)
 {
     static const upay_paytype all[] = {
         UPAY_PAYTYPE_WECHAT, UPAY_PAYTYPE_ALIPAY, UPAY_PAYTYPE_JDPAY,
-        UPAY_PAYTYPE_QQ, UPAY_PAYTYPE_UNIONPAY, UPAY_PAYTYPE_BESTPAY,
+        UPAY_PAYTYPE_QQ, UPAY_PAYTYPE_UNIONPAY, UPAY_PAYTYPE_BESTPAY, UPAY_PAYTYPE_ECNY,
     };
     if (value == NULL)
         return UPAY_PAYTYPE_UNKNOWN;

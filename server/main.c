@@ -47,6 +47,9 @@ static void usage(FILE *out)
         "  --proxy URL          recording proxy: forward every gateway request to URL\n"
         "                       (e.g. the live gateway) and journal both sides, for\n"
         "                       'upay-suite record' (docs/edge-cases.md)\n"
+        "  --notify-allow HOST[:PORT]  scan-to-pay notifications may also go to this\n"
+        "                       host (any port without :PORT); repeatable. Default:\n"
+        "                       loopback only (docs/scan-to-pay.md)\n"
         "  --help               this text\n"
         "  --version            print 'upay-mock VERSION' and exit\n"
         "\n"
@@ -80,6 +83,7 @@ static int parse_seed(const char *text, unsigned long long *out)
 int main(int argc, char **argv)
 {
     mock_options opts;
+    static char notify_allow[2048];   /* every --notify-allow, comma-separated */
     memset(&opts, 0, sizeof opts);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -120,6 +124,17 @@ int main(int argc, char **argv)
             target = &opts.admin_token;
         } else if (strcmp(a, "--proxy") == 0) {
             target = &opts.proxy_url;
+        } else if (strcmp(a, "--notify-allow") == 0) {
+            size_t used = strlen(notify_allow);
+            if (i + 1 >= argc || !*argv[i + 1]
+                || used + strlen(argv[i + 1]) + 2 > sizeof notify_allow) {
+                fprintf(stderr, "upay-mock: --notify-allow wants HOST or HOST:PORT\n");
+                return 2;
+            }
+            snprintf(notify_allow + used, sizeof notify_allow - used, "%s%s", used ? "," : "",
+                     argv[++i]);
+            opts.notify_allow = notify_allow;
+            continue;
         } else if (strcmp(a, "--seed") == 0) {
             if (i + 1 >= argc || parse_seed(argv[i + 1], &opts.seed) != 0) {
                 fprintf(stderr, "upay-mock: --seed wants an unsigned integer\n");

@@ -20,7 +20,9 @@ typedef enum upay_paytype {
     UPAY_PAYTYPE_JDPAY,
     UPAY_PAYTYPE_QQ,
     UPAY_PAYTYPE_UNIONPAY,
-    UPAY_PAYTYPE_BESTPAY
+    UPAY_PAYTYPE_BESTPAY,
+    UPAY_PAYTYPE_ECNY           /* digital yuan (数字人民币): scan-to-pay pre-orders only; no
+                                   auth_code has its shape */
 } upay_paytype;
 
 /* "WECHAT", "ALIPAY", ... ; "" for UPAY_PAYTYPE_UNKNOWN. Static string. */

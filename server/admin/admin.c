@@ -5,6 +5,7 @@
 #include "admin/admin.h"
 #include "admin/admin_edge.h"
 #include "admin/admin_merchant.h"
+#include "admin/admin_preorder.h"
 #include "observe/ledger.h"
 
 #include <cjson/cJSON.h>
@@ -15,6 +16,7 @@
 #include <upay/protocol.h>
 
 #include "calls/calls.h"
+#include "domain/code_url.h"
 
 #ifndef UPAY_MOCK_VERSION
 #define UPAY_MOCK_VERSION "0.0.0"
@@ -125,6 +127,7 @@ static void reset(mock_ctx *ctx, const char *body, size_t len, mock_reply *out)
         /* a merchant's rules, their effects and its linter memory go with it */
         mock_rules_clear(ctx->rules, mch_id, 1);
         mock_lint_forget(ctx->lint, mch_id);
+        mock_notify_forget(ctx->notify, mch_id);
         if (!mch_id && mock_ctx_enter_rules(ctx) != 0)
             rc = MOCK_STORE_ERROR;
     }
@@ -217,6 +220,8 @@ static void clock_post(mock_ctx *ctx, const char *body, size_t len, mock_reply *
     if (rc == MOCK_STORE_OK && !error)
         answer = clock_answer(ctx, mch_id ? &m : NULL);
     pthread_mutex_unlock(&ctx->lock);
+    if (rc == MOCK_STORE_OK && !error)
+        mock_notify_kick(ctx->notify);   /* notifications due on the moved clock go now */
     cJSON_Delete(root);
     if (error)
         mock_reply_error(out, 400, error);
@@ -273,7 +278,9 @@ static cJSON *order_json(const mock_order *o, const mock_refund *refunds, size_t
     cJSON_AddStringToObject(j, "paytype", upay_paytype_name((upay_paytype)o->paytype));
     cJSON_AddStringToObject(j, "auth_code", o->auth_code);
     cJSON_AddStringToObject(j, "persona", p->suffix[0] ? p->suffix : "default");
-    cJSON_AddStringToObject(j, "state", mock_trade_state_name(o->state));
+    /* an unpaid pre-order is NOTPAY: waiting for the customer's scan (docs/scan-to-pay.md) */
+    cJSON_AddStringToObject(j, "state", o->trade_type[0] && o->state == MOCK_TRADE_PAYING
+                                        ? "NOTPAY" : mock_trade_state_name(o->state));
     cJSON_AddNumberToObject(j, "total_fee", (double)o->total_fee);
     cJSON_AddNumberToObject(j, "coupon_fee", (double)o->coupon_fee);
     cJSON_AddNumberToObject(j, "refunded_fee", (double)o->refunded_fee);
@@ -283,6 +290,14 @@ static cJSON *order_json(const mock_order *o, const mock_refund *refunds, size_t
     add_time(j, "time_end", o->paid_at);
     add_time(j, "closed", o->closed_at);
     add_time(j, "due", o->due_at);
+    if (o->trade_type[0]) {
+        cJSON_AddStringToObject(j, "trade_type", o->trade_type);
+        cJSON_AddStringToObject(j, "notify_url", o->notify_url);
+        add_time(j, "expires", o->expires_at);
+        char link[128];
+        mock_code_url(o, link, sizeof link);
+        cJSON_AddStringToObject(j, "code_url", link);
+    }
     cJSON *list = cJSON_AddArrayToObject(j, "refunds");
     for (size_t i = 0; list && i < n; i++) {
         cJSON *r = refund_json(&refunds[i]);
@@ -425,6 +440,8 @@ void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
         ; /* rules, faults, lint */
     else if (mock_admin_merchant_handle(ctx, http_method, p, out))
         ; /* one merchant and its key */
+    else if (mock_admin_preorder_handle(ctx, http_method, p, q, body, len, out))
+        ; /* scan-to-pay: the customer's side, notifications */
     else if (strcmp(p, "/mock/health") == 0 && get)
         health(out);
     else if (strcmp(p, "/mock/reset") == 0 && post)

@@ -180,6 +180,7 @@ static const char *bank_type_of(int paytype)
     case UPAY_PAYTYPE_QQ: return "QQWALLET";
     case UPAY_PAYTYPE_UNIONPAY: return "UNIONPAY";
     case UPAY_PAYTYPE_BESTPAY: return "BESTPAY";
+    case UPAY_PAYTYPE_ECNY: return "ECNY";   /* (**Decision**): the vendor names none */
     case UPAY_PAYTYPE_UNKNOWN: break;
     }
     return "OTHERS";

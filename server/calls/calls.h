@@ -49,6 +49,7 @@ typedef struct mock_call {
     mock_answer staged;              /* fields not yet in resp (see mock_answer) */
     struct mock_edge *edge;          /* the forced edge case (edge.h), or NULL */
     int nomem;                       /* set when building the answer ran out of memory */
+    int api;                         /* the endpoint: 1 (/UnifiedPay/Gateway) or 2 (/v2/) */
     char detail[240];                /* English: why this answer (X-Upay-Detail), or "" */
     unsigned long long epoch;        /* the journal's epoch when the call ran (reset drops it) */
 } mock_call;
@@ -62,6 +63,7 @@ int mock_call_orderquery(mock_call *c);
 int mock_call_refund(mock_call *c);
 int mock_call_refundquery(mock_call *c);
 int mock_call_cancel(mock_call *c);
+int mock_call_preorder(mock_call *c);   /* PreOrder_WECHAT, PreOrder_ALIPAY (preorder.c) */
 
 /* ---- helpers (answer.c, order_lookup.c) ---- */
 
@@ -119,6 +121,13 @@ mock_store_rc mock_call_find_order(mock_call *c, int transaction_id_first, mock_
  * store fails.
  */
 int mock_call_order_or_answer(mock_call *c, int transaction_id_first, mock_order *o);
+
+/*
+ * Insert new order `o`, drawing its transaction_id and out_transaction_id
+ * (again on a unique-index collision, a few times). Returns MOCK_STORE_OK
+ * with o->id set, or the failure.
+ */
+mock_store_rc mock_call_insert_order(mock_call *c, mock_order *o);
 
 /* Bring order `o` up to date with the clock and store the change. */
 mock_store_rc mock_call_settle_order(mock_call *c, mock_order *o);

@@ -1,5 +1,5 @@
 /*
- * server/calls/order_lookup.c - finding the order a call acts on and
+ * server/calls/order_lookup.c - storing a new order, finding the order a call acts on and
  * bringing it (and its refunds) up to date with the merchant's clock: the
  * lazy transitions, bent by a remembered forced outcome (steer/edge.h).
  * See calls.h.
@@ -9,6 +9,17 @@
 
 #include "calls/calls.h"
 #include "steer/edge.h"
+
+mock_store_rc mock_call_insert_order(mock_call *c, mock_order *o)
+{
+    mock_store_rc rc = MOCK_STORE_CONFLICT;
+    for (int i = 0; i < MOCK_ID_ATTEMPTS && rc == MOCK_STORE_CONFLICT; i++) {
+        mock_ids_make(c->ctx->ids, MOCK_ID_TRANSACTION, c->now, o->transaction_id);
+        mock_ids_make(c->ctx->ids, MOCK_ID_WALLET_TRADE, c->now, o->out_transaction_id);
+        rc = mock_store_order_insert(c->ctx->store, o);
+    }
+    return rc;
+}
 
 mock_store_rc mock_call_settle_order(mock_call *c, mock_order *o)
 {

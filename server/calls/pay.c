@@ -82,13 +82,7 @@ int mock_call_pay(mock_call *c)
     mock_trade_open(&o, p, c->now);
     mock_edge_pay_opened(c, &o);
 
-    rc = MOCK_STORE_CONFLICT;
-    for (int i = 0; i < MOCK_ID_ATTEMPTS && rc == MOCK_STORE_CONFLICT; i++) {
-        mock_ids_make(c->ctx->ids, MOCK_ID_TRANSACTION, c->now, o.transaction_id);
-        mock_ids_make(c->ctx->ids, MOCK_ID_WALLET_TRADE, c->now, o.out_transaction_id);
-        rc = mock_store_order_insert(s, &o);
-    }
-    if (rc != MOCK_STORE_OK)
+    if (mock_call_insert_order(c, &o) != MOCK_STORE_OK)
         return -1;
     if (!mock_edge_pay_stored(c, &o))
         answer_new_order(c, &o, p);

@@ -121,6 +121,9 @@ mock_ctx *mock_ctx_new(const mock_options *opts, char *err, size_t errlen)
         goto fail;
     if (restore(ctx, opts->has_seed, err, errlen) != 0)
         goto fail;
+    ctx->notify = mock_notify_new(ctx, opts->notify_allow, err, errlen);
+    if (!ctx->notify)
+        goto fail;
     return ctx;
 fail:
     mock_ctx_free(ctx);
@@ -131,6 +134,7 @@ void mock_ctx_free(mock_ctx *ctx)
 {
     if (!ctx)
         return;
+    mock_notify_free(ctx->notify);   /* its senders read everything below */
     mock_store_close(ctx->store);
     mock_clock_free(ctx->clock);
     mock_ids_free(ctx->ids);

@@ -20,6 +20,7 @@
 #include "observe/journal.h"
 #include "observe/lint.h"
 #include "mock.h"
+#include "notify/notify.h"
 #include "steer/rules.h"
 #include "store/store.h"
 
@@ -39,6 +40,7 @@ typedef struct mock_ctx {
     mock_journal *journal;
     mock_rules *rules;         /* outcome rules and their effects (own lock) */
     mock_lint *lint;           /* the integration linter (own lock) */
+    mock_notify *notify;       /* scan-to-pay notifications and their senders (own lock) */
     int strict_merchants;
     int live;                  /* the live dialect (docs/mock.md "Dialects"); 0 = seed */
     int verbose;               /* log each gateway answer to stderr */

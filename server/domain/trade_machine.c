@@ -39,6 +39,13 @@ void mock_trade_open(mock_order *o, const mock_persona *p, long long now)
 
 int mock_trade_settle(mock_order *o, const mock_persona *p, long long now)
 {
+    if (o->state == MOCK_TRADE_PAYING && o->expires_at && o->expires_at <= now
+        && (o->due_at == 0 || o->due_at > o->expires_at)) {
+        o->state = MOCK_TRADE_CLOSED;
+        o->closed_at = o->expires_at;
+        o->due_at = 0;
+        return 1;
+    }
     if (o->state != MOCK_TRADE_PAYING || o->due_at == 0 || o->due_at > now)
         return 0;
     if (p->pay == MOCK_PAY_DECLINE) {

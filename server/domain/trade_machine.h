@@ -4,6 +4,7 @@
  *
  *   (new) --pay--> PAID | PAYING | FAILED              (by persona)
  *   PAYING --due time reached--> PAID | NOT_PAID       (mock_trade_settle, by persona)
+ *   PAYING --expiry of a pre-order reached--> CLOSED   (mock_trade_settle)
  *   PAYING | FAILED | NOT_PAID --cancel--> CLOSED      (mock_trade_cancel, age < 300 s)
  *   PAID --cancel--> REVOKED (money back)              (age < 300 s)
  *   PAID | REFUNDED --a refund starts counting--> REFUNDED  (mock_trade_refund_adjust)
@@ -52,6 +53,12 @@ typedef struct mock_order {
     long long due_at;               /* PAYING: when it becomes PAID; 0 = never */
     long long paid_at;              /* time_end; 0 when never paid */
     long long closed_at;            /* when closed or revoked; 0 otherwise */
+    /* scan-to-pay pre-orders (calls/preorder.c); "" and 0 for a barcode order */
+    char trade_type[8];             /* NATIVE, JSPAY or APP */
+    char notify_url[256];           /* where the payment notification goes; "" = none */
+    long long expires_at;           /* still unpaid then (merchant clock): CLOSED; 0 = never */
+    int api;                        /* 1 or 2: the endpoint it came by, whose key signs its
+                                       notifications (agent's or merchant's) */
 } mock_order;
 
 /*
@@ -63,7 +70,9 @@ void mock_trade_open(mock_order *o, const mock_persona *p, long long now);
 
 /*
  * Apply what time did: a PAYING order whose due time is at or before `now`
- * becomes PAID at its due time (NOT_PAID for a declining persona `p`).
+ * becomes PAID at its due time (NOT_PAID for a declining persona `p`); a
+ * PAYING pre-order whose expiry comes first and is at or before `now`
+ * becomes CLOSED at its expiry.
  * Returns 1 when `o` changed, else 0.
  */
 int mock_trade_settle(mock_order *o, const mock_persona *p, long long now);

@@ -251,6 +251,7 @@ static const call_fn calls[] = {
     [MOCK_CALL_REFUND] = mock_call_refund,
     [MOCK_CALL_REFUNDQUERY] = mock_call_refundquery,
     [MOCK_CALL_CANCEL] = mock_call_cancel,
+    [MOCK_CALL_PREORDER] = mock_call_preorder,
 };
 
 /*
@@ -438,6 +439,7 @@ static void handle(mock_ctx *ctx, int api, const char *http_method, const char *
     memset(&c, 0, sizeof c);
     c.ctx = ctx;
     c.rq = &rq;
+    c.api = api == MOCK_GATEWAY_V2 ? 2 : 1;
     c.resp = upay_params_new();
     if (!c.resp) {
         upay_params_free(req);

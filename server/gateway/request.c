@@ -39,6 +39,35 @@ int mock_out_refund_no_valid(const char *s)
     return 1;
 }
 
+/*
+ * (**Decision**) notify_url: http:// or https://, a host, an optional port,
+ * a path; no query or fragment (the vendor: "不能携带参数"), no spaces, at
+ * most 255 bytes.
+ */
+int mock_notify_url_valid(const char *s)
+{
+    size_t len = strlen(s);
+    const char *rest = strncmp(s, "http://", 7) == 0 ? s + 7
+                       : strncmp(s, "https://", 8) == 0 ? s + 8 : NULL;
+    if (!rest || len > MOCK_NOTIFY_URL_MAX || !*rest || *rest == '/' || *rest == ':')
+        return 0;
+    for (const char *p = rest; *p; p++)
+        if (*p <= ' ' || *p >= 0x7f || strchr("?#\\\"<>@", *p))
+            return 0;
+    return 1;
+}
+
+/* 14 digits: yyyyMMddHHmmss. */
+static int time14_valid(const char *s)
+{
+    if (strlen(s) != 14)
+        return 0;
+    for (int i = 0; i < 14; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
 /* 1-32 digits: transaction_id and refund_id (the mock's are 28). */
 static int gateway_id_valid(const char *s)
 {
@@ -109,7 +138,8 @@ static int check_paytype(checker *c)
         return 0;
     upay_paytype t = upay_paytype_parse(v);
     if (t == UPAY_PAYTYPE_UNKNOWN)
-        fail(c, "parameter %s must be WECHAT, ALIPAY, JDPAY, QQ, UNIONPAY or BESTPAY", "paytype");
+        fail(c, "parameter %s must be WECHAT, ALIPAY, JDPAY, QQ, UNIONPAY, BESTPAY or ECNY",
+             "paytype");
     return (int)t;
 }
 
@@ -147,8 +177,14 @@ int mock_request_check_dialect(const upay_params *req, int live, mock_request *o
         out->kind = MOCK_CALL_REFUNDQUERY;
     else if (strcmp(method, "cancel") == 0)
         out->kind = MOCK_CALL_CANCEL;
+    else if (strncmp(method, "PreOrder_", 9) == 0
+             && (out->paytype = upay_paytype_parse(method + 9)) != UPAY_PAYTYPE_UNKNOWN
+             && (out->paytype == UPAY_PAYTYPE_WECHAT || out->paytype == UPAY_PAYTYPE_ALIPAY
+                 || out->paytype == UPAY_PAYTYPE_ECNY))
+        out->kind = MOCK_CALL_PREORDER;
     else {
-        snprintf(msg, msglen, "unknown method (pay, orderquery, refund, refundquery or cancel)");
+        snprintf(msg, msglen, "unknown method (pay, orderquery, refund, refundquery, cancel, "
+                              "PreOrder_WECHAT, PreOrder_ALIPAY or PreOrder_ECNY)");
         return -1;
     }
     /* live: required since the vendor's v2.5.0 (2019-06) */
@@ -228,6 +264,48 @@ int mock_request_check_dialect(const upay_params *req, int live, mock_request *o
         (void)text(&c, "op_user_id", 1);
         check_scene(&c);
         break;
+    case MOCK_CALL_PREORDER: {
+        out->out_trade_no = shaped(&c, "out_trade_no", 1, mock_out_trade_no_valid, OTN_FMT);
+        (void)text(&c, "body", 1);
+        out->total_fee = amount(&c, "total_fee");
+        out->attach = text(&c, "attach", 0);
+        static const char *const optional[] = {
+            "device_info", "mch_create_ip", "op_user_id", "op_shop_id", "goods_tag", "product_id",
+            "buyer_id", "buyer_logon_id", "limit_pay", "is_minipg",
+        };
+        for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++)
+            (void)text(&c, optional[i], 0);
+        out->trade_type = required(&c, "trade_type");
+        if (out->trade_type && strcmp(out->trade_type, "NATIVE") != 0
+            && strcmp(out->trade_type, "JSPAY") != 0 && strcmp(out->trade_type, "APP") != 0)
+            fail(&c, "parameter %s must be NATIVE, JSPAY or APP", "trade_type");
+        out->notify_url = shaped(&c, "notify_url", 0, mock_notify_url_valid,
+                                 "parameter %s must be an http(s) URL of at most 255 bytes "
+                                 "without parameters");
+        (void)shaped(&c, "time_start", 0, time14_valid, "parameter %s must be yyyyMMddHHmmss");
+        out->time_expire = shaped(&c, "time_expire", 0, time14_valid,
+                                  "parameter %s must be yyyyMMddHHmmss");
+        out->sub_appid = mock_request_get(req, "sub_appid");
+        if (out->sub_appid && strlen(out->sub_appid) > 32)
+            fail(&c, "parameter %s is longer than 32 bytes", "sub_appid");
+        if (c.failed || !out->trade_type)
+            break;
+        /* (**Decision**) the digital yuan: NATIVE only (the vendor's one ECNY answer is a code_url) */
+        if (out->paytype == UPAY_PAYTYPE_ECNY && strcmp(out->trade_type, "NATIVE") != 0)
+            fail(&c, "parameter %s must be NATIVE for PreOrder_ECNY", "trade_type");
+        /* the v2 pre-order table: what each trade_type needs */
+        if (strcmp(out->trade_type, "NATIVE") == 0)
+            (void)required(&c, "product_id");
+        if (strcmp(out->trade_type, "JSPAY") == 0 && out->paytype == UPAY_PAYTYPE_WECHAT)
+            (void)required(&c, "buyer_id");
+        if (strcmp(out->trade_type, "JSPAY") == 0 && out->paytype == UPAY_PAYTYPE_ALIPAY
+            && !mock_request_get(req, "buyer_id") && !mock_request_get(req, "buyer_logon_id"))
+            fail(&c, "missing parameter %s (or buyer_logon_id) for JSPAY", "buyer_id");
+        if (strcmp(out->trade_type, "NATIVE") != 0 && out->paytype == UPAY_PAYTYPE_WECHAT
+            && !out->sub_appid)
+            fail(&c, "missing parameter %s (JSPAY and APP need it)", "sub_appid");
+        break;
+    }
     }
     return c.failed ? -1 : 0;
 }

@@ -14,7 +14,8 @@ typedef enum mock_call_kind {
     MOCK_CALL_ORDERQUERY,
     MOCK_CALL_REFUND,
     MOCK_CALL_REFUNDQUERY,
-    MOCK_CALL_CANCEL
+    MOCK_CALL_CANCEL,
+    MOCK_CALL_PREORDER         /* PreOrder_WECHAT, PreOrder_ALIPAY (scan-to-pay, calls/preorder.c) */
 } mock_call_kind;
 
 /* Longest free-text value accepted (body, attach, op_user_id, ...), in bytes. */
@@ -39,6 +40,9 @@ typedef struct mock_request {
     int paytype;               /* upay_paytype: the request's, or (pay) the auth_code's */
     long long total_fee;       /* pay, refund */
     long long refund_fee;      /* refund */
+    const char *trade_type;    /* pre-order: NATIVE, JSPAY or APP */
+    const char *notify_url;    /* pre-order: http(s)://host[:port]/path, no query */
+    const char *time_expire;   /* pre-order: yyyyMMddHHmmss GMT+8 */
 } mock_request;
 
 /*
@@ -59,7 +63,11 @@ int mock_request_check_dialect(const upay_params *req, int live, mock_request *o
 /* The value of `name`, or NULL when absent or empty. Borrowed. */
 const char *mock_request_get(const upay_params *req, const char *name);
 
+/* Longest notify_url accepted, in bytes. */
+#define MOCK_NOTIFY_URL_MAX 255
+
 /* Shapes, exposed for tests: nonzero when valid. */
+int mock_notify_url_valid(const char *s);
 int mock_out_trade_no_valid(const char *s);
 int mock_out_refund_no_valid(const char *s);
 

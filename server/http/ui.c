@@ -73,6 +73,19 @@ int mock_http_ui_handle(struct mg_connection *conn, int allowed, int refused_sta
         free(page);
         return status;
     }
+    if (strcmp(name, "qr") == 0) {   /* a pre-order's code_url as a QR code */
+        char text[520];
+        size_t len = 0;
+        char *svg = NULL;
+        if (ri->query_string
+            && mg_get_var(ri->query_string, strlen(ri->query_string), "text", text, sizeof text) > 0)
+            svg = mock_ui_qr_svg(text, &len);
+        if (!svg)
+            return answer_error(conn, 400, "qr wants ?text= of 1-512 printable bytes", NULL);
+        int status = answer(conn, 200, "image/svg+xml", svg, len, NULL);
+        free(svg);
+        return status;
+    }
     const mock_ui_asset *asset = mock_ui_asset_find(*name ? name : "index.html");
     if (!asset)
         return answer_error(conn, 404, "no such page of the dashboard", NULL);

@@ -39,6 +39,8 @@ typedef struct mock_options {
                                   answered state=VER (overrides the config file's) */
     const char *proxy_url;     /* non-NULL: the recording proxy: every gateway request is
                                   forwarded to this gateway and both sides journaled */
+    const char *notify_allow;  /* hosts scan-to-pay notifications may go to besides loopback:
+                                  "HOST[:PORT],..." (NULL: loopback only); docs/scan-to-pay.md */
 } mock_options;
 
 typedef struct mock_server mock_server;

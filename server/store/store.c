@@ -23,7 +23,7 @@ enum {
 
 #define ORDER_COLS "id, mch_id, out_trade_no, transaction_id, out_transaction_id, auth_code, " \
     "attach, appid, sub_appid, paytype, state, total_fee, coupon_fee, refunded_fee, " \
-    "refund_count, created_at, due_at, paid_at, closed_at"
+    "refund_count, created_at, due_at, paid_at, closed_at, trade_type, notify_url, expires_at, api"
 #define REFUND_COLS "id, order_id, mch_id, out_refund_no, refund_id, out_refund_id, refund_fee, " \
     "serial_no, attempts, status, created_at, updated_at, due_at"
 
@@ -41,10 +41,12 @@ static const char *const sql_text[ST_N] = {
     [ST_ORDER_BY_ID] = "SELECT " ORDER_COLS " FROM orders WHERE id = ?1",
     [ST_ORDER_INSERT] = "INSERT INTO orders(mch_id, out_trade_no, transaction_id, out_transaction_id, "
                         "auth_code, attach, appid, sub_appid, paytype, state, total_fee, coupon_fee, "
-                        "refunded_fee, refund_count, created_at, due_at, paid_at, closed_at) VALUES "
-                        "(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                        "refunded_fee, refund_count, created_at, due_at, paid_at, closed_at, trade_type, notify_url, "
+                        "expires_at, api) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                        "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
     [ST_ORDER_UPDATE] = "UPDATE orders SET state = ?11, coupon_fee = ?13, refunded_fee = ?14, "
-                        "refund_count = ?15, due_at = ?17, paid_at = ?18, closed_at = ?19 WHERE id = ?1",
+                        "refund_count = ?15, due_at = ?17, paid_at = ?18, closed_at = ?19, auth_code = ?6 "
+                        "WHERE id = ?1",
     [ST_REFUND_BY_ORN] = "SELECT " REFUND_COLS " FROM refunds WHERE mch_id = ?1 AND out_refund_no = ?2",
     [ST_REFUND_BY_RID] = "SELECT " REFUND_COLS " FROM refunds WHERE refund_id = ?2 AND mch_id = ?1",
     [ST_REFUND_INSERT] = "INSERT INTO refunds(order_id, mch_id, out_refund_no, refund_id, out_refund_id, "
@@ -93,6 +95,17 @@ static const char schema[] =
     "CREATE UNIQUE INDEX IF NOT EXISTS refunds_by_out_refund_no ON refunds(mch_id, out_refund_no);"
     "CREATE UNIQUE INDEX IF NOT EXISTS refunds_by_refund_id ON refunds(refund_id);"
     "CREATE INDEX IF NOT EXISTS refunds_by_order ON refunds(order_id, serial_no);";
+
+/*
+ * Columns added after the first release: a state file written before them
+ * gets them, with defaults that mean "a barcode order" (scan-to-pay fields).
+ */
+static const char *const added_order_columns[][2] = {
+    { "trade_type", "TEXT NOT NULL DEFAULT ''" },
+    { "notify_url", "TEXT NOT NULL DEFAULT ''" },
+    { "expires_at", "INTEGER NOT NULL DEFAULT 0" },
+    { "api", "INTEGER NOT NULL DEFAULT 1" },
+};
 
 struct mock_store {
     sqlite3 *db;
@@ -162,6 +175,30 @@ static void bind_text(sqlite3_stmt *st, int idx, const char *text)
     sqlite3_bind_text(st, idx, text ? text : "", -1, SQLITE_TRANSIENT);
 }
 
+/* Add the columns of added_order_columns that the orders table lacks. */
+static int add_columns(sqlite3 *db, char **msg)
+{
+    for (size_t i = 0; i < sizeof added_order_columns / sizeof added_order_columns[0]; i++) {
+        char sql[160];
+        sqlite3_stmt *st = NULL;
+        snprintf(sql, sizeof sql, "SELECT 1 FROM pragma_table_info('orders') WHERE name = '%s'",
+                 added_order_columns[i][0]);
+        int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+        int present = rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+        if (rc != SQLITE_OK)
+            return rc;
+        if (present)
+            continue;
+        snprintf(sql, sizeof sql, "ALTER TABLE orders ADD COLUMN %s %s", added_order_columns[i][0],
+                 added_order_columns[i][1]);
+        rc = sqlite3_exec(db, sql, NULL, NULL, msg);
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    return SQLITE_OK;
+}
+
 mock_store_rc mock_store_open(const char *path, mock_store **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -185,7 +222,8 @@ mock_store_rc mock_store_open(const char *path, mock_store **out, char *err, siz
         : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
     char *msg = NULL;
     if (sqlite3_exec(s->db, pragmas, NULL, NULL, &msg) != SQLITE_OK
-        || sqlite3_exec(s->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
+        || sqlite3_exec(s->db, schema, NULL, NULL, &msg) != SQLITE_OK
+        || add_columns(s->db, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "cannot prepare state %s: %s", in_memory ? "in memory" : path,
                  msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
@@ -293,7 +331,7 @@ mock_store_rc mock_store_merchant_put(mock_store *s, const mock_merchant *m)
     return run(s, st);
 }
 
-/* Orders: columns in ORDER_COLS order; parameters ?1..?19 the same. */
+/* Orders: columns in ORDER_COLS order; parameters ?1..?23 the same. */
 static void read_order(sqlite3_stmt *st, mock_order *o)
 {
     memset(o, 0, sizeof *o);
@@ -316,6 +354,10 @@ static void read_order(sqlite3_stmt *st, mock_order *o)
     o->due_at = sqlite3_column_int64(st, 16);
     o->paid_at = sqlite3_column_int64(st, 17);
     o->closed_at = sqlite3_column_int64(st, 18);
+    copy_text(o->trade_type, sizeof o->trade_type, st, 19);
+    copy_text(o->notify_url, sizeof o->notify_url, st, 20);
+    o->expires_at = sqlite3_column_int64(st, 21);
+    o->api = sqlite3_column_int(st, 22);
 }
 
 static void bind_order(sqlite3_stmt *st, const mock_order *o, int with_text)
@@ -333,7 +375,12 @@ static void bind_order(sqlite3_stmt *st, const mock_order *o, int with_text)
         sqlite3_bind_int(st, 10, o->paytype);
         sqlite3_bind_int64(st, 12, o->total_fee);
         sqlite3_bind_int64(st, 16, o->created_at);
+        bind_text(st, 20, o->trade_type);
+        bind_text(st, 21, o->notify_url);
+        sqlite3_bind_int64(st, 22, o->expires_at);
+        sqlite3_bind_int(st, 23, o->api);
     }
+    bind_text(st, 6, o->auth_code);   /* a pre-order gets its persona when the customer pays */
     sqlite3_bind_int(st, 11, (int)o->state);
     sqlite3_bind_int64(st, 13, o->coupon_fee);
     sqlite3_bind_int64(st, 14, o->refunded_fee);

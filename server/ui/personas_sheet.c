@@ -166,3 +166,20 @@ char *mock_ui_personas_sheet(const char *wallet_filter, size_t *len)
     *len = b.len;
     return b.s;
 }
+
+char *mock_ui_qr_svg(const char *text, size_t *len)
+{
+    sheet_buf b = { NULL, 0, 0, 0 };
+    if (!text || !*text || strlen(text) > 512)
+        return NULL;
+    /* the code goes into an attribute: only what needs no escaping */
+    for (const char *p = text; *p; p++)
+        if (*p == '"' || *p == '<' || *p == '>' || *p == '&' || (unsigned char)*p < 0x20)
+            return NULL;
+    if (put_svg(&b, BARCODE_QRCODE, text, "qr") != 0 || b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    *len = b.len;
+    return b.s;
+}

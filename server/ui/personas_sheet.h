@@ -2,7 +2,8 @@
  * server/ui/personas_sheet.h - the printable persona sheet of the dashboard
  * (GET /mock/ui/personas): for every persona and every wallet, a payment
  * code as a Code 128 barcode and a QR code drawn by libzint, with the code
- * and the persona's effect written under them (docs/dashboard.md).
+ * and the persona's effect written under them (docs/dashboard.md); and the
+ * QR code of one pre-order's code_url, drawn the same way.
  */
 #ifndef UPAY_MOCK_UI_PERSONAS_SHEET_H
 #define UPAY_MOCK_UI_PERSONAS_SHEET_H
@@ -32,5 +33,13 @@ int mock_ui_persona_code(const mock_ui_wallet *wallet, const char *suffix, char 
  * NULL when memory runs out or libzint fails.
  */
 char *mock_ui_personas_sheet(const char *wallet_filter, size_t *len);
+
+/*
+ * `text` (at most 512 bytes, e.g. a pre-order's code_url) as one QR code
+ * in a standalone SVG document (malloc'ed, NUL-terminated, length in
+ * *len), for the dashboard's pre-order panel. NULL when `text` is empty or
+ * too long, memory runs out or libzint fails.
+ */
+char *mock_ui_qr_svg(const char *text, size_t *len);
 
 #endif /* UPAY_MOCK_UI_PERSONAS_SHEET_H */

@@ -3,7 +3,9 @@
  * Polls the admin API under /mock/ once a second (no gateway work: only
  * admin reads) and renders merchants, the clock, orders with their refunds,
  * the ledger verdict, rules, linter findings and an order's timeline.
- * Controls: move the clock, add and remove rules, reset the merchant.
+ * Controls: move the clock, add and remove rules, reset the merchant, and
+ * a pre-order's customer (pay, decline, abandon: POST /mock/preorders/pay)
+ * next to its QR code and its notifications (GET /mock/notifications).
  * No framework, no CDN. The selected merchant and order live in the URL's
  * hash (#mch=M1&order=O1), so a page can be linked to.
  */
@@ -13,6 +15,7 @@ const POLL_MS = 1000;
 const $ = (sel) => document.querySelector(sel);
 let faults = [];       /* GET /mock/faults, for the rule form */
 let personaOf = {};    /* out_trade_no -> persona, from the orders */
+let orderOf = {};      /* out_trade_no -> the order, from the orders */
 let busy = false;
 
 function hashState() {
@@ -72,6 +75,11 @@ function signString(form) {
 
 /* What the gateway made of the request's signature, from its answer. */
 function signatureVerdict(entry, answer) {
+  if (entry.call === 'notify')
+    return entry.fault === 'notify_bad_sign'
+      ? ['sent by the mock with a WRONG sign on purpose (bad_sign): the merchant must refuse it', 'badsign']
+      : ['signed by the mock: the merchant must verify it', ''];
+  if (entry.call === 'scan') return ["the customer's side (admin API): nothing to sign", ''];
   if (entry.http_status !== 200 || !answer) return ['not checked (no protocol answer)', ''];
   if (answer.code === '20002') return ['FAILED: 20002 signature error', 'badsign'];
   if (!answer.sign && (answer.code === '20004' || answer.code === '20012'))
@@ -94,8 +102,10 @@ function renderOrders(orders, currentOrder, mch) {
   const tb = $('#orders tbody');
   tb.replaceChildren();
   personaOf = {};
+  orderOf = {};
   for (const o of orders) {
     personaOf[o.out_trade_no] = o.persona;
+    orderOf[o.out_trade_no] = o;
     const refunds = el('ul', { class: 'refunds' });
     for (const r of o.refunds || [])
       refunds.append(el('li', { 'data-refund': r.out_refund_no },
@@ -155,7 +165,8 @@ function renderTimeline(order, entries) {
     const shaped = [];
     if (e.fault)
       shaped.push(`fault ${e.fault} from ` +
-        (e.fault_source === 'header' ? 'the X-Upay-Fault header' : `rule #${e.rule}`));
+        (e.fault_source === 'header' ? 'the X-Upay-Fault header'
+          : e.fault_source === 'admin' ? 'POST /mock/preorders/pay' : `rule #${e.rule}`));
     const persona = personaOf[e.out_trade_no];
     if (persona && persona !== 'default') shaped.push(`persona ${persona}`);
     const dl = el('dl', {},
@@ -168,13 +179,49 @@ function renderTimeline(order, entries) {
       el('dt', {}, 'answer'), el('dd', { class: 'response' }, `HTTP ${e.http_status} ${e.response}`),
       el('dt', {}, 'shaped by'), el('dd', { class: 'shaped' }, shaped.join('; ') || 'nothing special'),
       el('dt', {}, 'changed'), el('dd', {}, e.change || '-'),
-      el('dt', {}, 'linter'), el('dd', { class: 'lint' }, e.lint || '-'));
+      el('dt', {}, 'linter'), el('dd', { class: 'lint' }, e.lint || '-'),
+      e.detail ? el('dt', {}, 'detail') : null, e.detail ? el('dd', {}, e.detail) : null);
     ol.append(el('li', { class: (e.fault ? 'shaped ' : '') + cls, 'data-seq': e.seq },
       el('b', {}, `#${e.seq} ${e.call || '?'}`), ' ',
       answer ? el('span', {}, 'code ', el('b', { class: 'code' }, answer.code || '-'), ' ',
         answer.trade_state ? stateSpan(answer.trade_state) : '') : null, dl));
   }
   if (!entries.length) ol.append(el('li', { class: 'muted' }, 'no exchange journaled (2048 kept)'));
+}
+
+/* The selected order's pre-order panel: its QR code, the customer's buttons, its notifications. */
+function renderPreorder(order, notes) {
+  const o = orderOf[order];
+  $('#preorder-box').hidden = !(o && o.trade_type);
+  if (!o || !o.trade_type) return;
+  $('#preorder-order').textContent = order;
+  const qr = $('#preorder-qr');
+  qr.hidden = !o.code_url;
+  const src = o.code_url ? '/mock/ui/qr?text=' + encodeURIComponent(o.code_url) : '';
+  if (qr.getAttribute('src') !== src) qr.setAttribute('src', src);
+  $('#preorder-info').textContent = `${o.trade_type} ${o.paytype}, ${o.total_fee} fen, ` +
+    `${o.state}, expires ${gwTime(o.expires)}` + (o.code_url ? `, code_url ${o.code_url}` : '') +
+    `, notify_url ${o.notify_url || '(none)'}`;
+  for (const b of ['pay', 'decline', 'abandon']) $('#preorder-' + b).disabled = o.state !== 'NOTPAY';
+  const ul = $('#notifications');
+  ul.replaceChildren();
+  for (const n of notes)
+    ul.append(el('li', { 'data-notification': n.id },
+      `#${n.id} ${n.status}, ${n.attempts} attempt(s)`,
+      n.next_attempt ? `, next at ${gwTime(n.next_attempt)}` : '',
+      n.fault ? `, fault ${n.fault}` : '', n.held_until_refund ? ' (held until a refund)' : '',
+      n.attempts ? `, last answer HTTP ${n.last_http_status} "${n.last_answer}"` : ''));
+  if (!notes.length) ul.append(el('li', { class: 'muted' }, 'none'));
+}
+
+function customer(action) {
+  const { mch, order } = hashState();
+  const body = { mch_id: mch, out_trade_no: order, action };
+  if ($('#preorder-persona').value) body.persona = $('#preorder-persona').value;
+  if (action === 'pay' && $('#preorder-fault').value) body.notify_fault = $('#preorder-fault').value;
+  return act(() => api('POST', 'preorders/pay', body)
+    .then((r) => { $('#preorder-result').textContent = `${r.what}; notification: ${r.notify}`; }))
+    .catch((e) => { $('#preorder-result').textContent = e.message; });
 }
 
 async function refresh() {
@@ -203,6 +250,10 @@ async function refresh() {
         ? await api('GET', `journal?limit=1000&${q}&out_trade_no=${encodeURIComponent(order)}`)
         : { entries: [] };
       renderTimeline(order, journal.entries);
+      const notes = order && orderOf[order] && orderOf[order].trade_type
+        ? await api('GET', `notifications?${q}&out_trade_no=${encodeURIComponent(order)}`)
+        : { notifications: [] };
+      renderPreorder(order, notes.notifications);
     }
     $('#status').textContent = 'live, updated ' + new Date().toLocaleTimeString();
   } catch (e) {
@@ -241,6 +292,8 @@ function setup() {
     if (confirm(`Forget every order, refund, rule and clock offset of ${mch}?`))
       act(() => api('POST', 'reset', { mch_id: mch })).then(() => setHash(mch, ''));
   });
+  for (const action of ['pay', 'decline', 'abandon'])
+    $('#preorder-' + action).addEventListener('click', () => customer(action));
   $('#pick-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     setHash($('#pick-mch').value, '');
