@@ -125,6 +125,29 @@ int suite_target_probe(suite_target *t)
     return t->has_mock;
 }
 
+int suite_target_reach(const suite_target *t, suite_buf *err)
+{
+    suite_http_request req = {.method = "POST", .url = t->gateway_url,
+                              .content_type = "application/x-www-form-urlencoded", .body = "",
+                              .body_len = 0, .timeout_ms = 10000, .insecure = t->insecure};
+    suite_http_response res;
+    if (suite_http(&req, &res) != 0) {
+        suite_buf_printf(err, "cannot reach %s: %s", t->gateway_url, res.error);
+        suite_http_response_free(&res);
+        return -1;
+    }
+    cJSON *doc = cJSON_Parse(res.body);
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(doc, "code");
+    int ok = cJSON_IsObject(doc) && cJSON_IsString(code);
+    if (!ok)
+        suite_buf_printf(err, "%s is not a UnifiedPay gateway: an empty POST got HTTP %ld "
+                              "(%s), not a JSON answer with a \"code\"", t->gateway_url,
+                         res.status, res.content_type[0] ? res.content_type : "no Content-Type");
+    cJSON_Delete(doc);
+    suite_http_response_free(&res);
+    return ok ? 0 : -1;
+}
+
 int suite_target_now(const suite_target *t, const char *mch, long long *out, suite_buf *err)
 {
     if (!t->has_mock) {
