@@ -293,3 +293,24 @@ int suite_mock_post(const suite_target *t, const char *what, const char *json, l
     *body = res.body;
     return 0;
 }
+
+int suite_mock_delete(const suite_target *t, const char *what, suite_buf *err)
+{
+    char *url = suite_strfmt("%s/mock/%s", t->base_url, what);
+    if (!url) {
+        suite_buf_puts(err, "out of memory");
+        return -1;
+    }
+    suite_http_request req = {.method = "DELETE", .url = url, .timeout_ms = 10000,
+                              .insecure = t->insecure};
+    suite_http_response res;
+    int rc = suite_http(&req, &res);
+    free(url);
+    if (rc != 0 || (res.status != 200 && res.status != 404)) {
+        suite_buf_printf(err, "DELETE /mock/%s: %s", what,
+                         rc != 0 ? res.error : res.body);
+        rc = -1;
+    }
+    suite_http_response_free(&res);
+    return rc;
+}

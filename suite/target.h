@@ -100,4 +100,10 @@ int suite_mock_get(const suite_target *t, const char *what, const char *mch, lon
 int suite_mock_post(const suite_target *t, const char *what, const char *json, long *status,
                     char **body, suite_buf *err);
 
+/*
+ * DELETE /mock/<what> (e.g. "rules/7"). 0 when the mock answered 200 or 404
+ * (already gone), or -1 with a sentence.
+ */
+int suite_mock_delete(const suite_target *t, const char *what, suite_buf *err);
+
 #endif /* SUITE_TARGET_H */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "http.h"
 #include "mock.h"
 #include "util.h"
 
@@ -244,6 +245,43 @@ START_TEST(unwritable_report_checked_first)
 }
 END_TEST
 
+/* Against an external mock, the rules a scenario added are gone when it ends, failed or not. */
+START_TEST(rules_removed_after_each_scenario)
+{
+    mock_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.listen = "127.0.0.1:0";
+    opts.quiet = 1;
+    opts.frozen_clock = 1;
+    char msg[256];
+    mock_server *srv = mock_server_start(&opts, msg, sizeof msg);
+    ck_assert_msg(srv != NULL, "%s", msg);
+    write_text(good_path,
+               "{\"scenarios\": [\n"
+               " {\"name\": \"rules.always\", \"requires\": [\"mock\"], \"steps\": [\n"
+               "  {\"mock\": \"rule\", \"rule\": {\"fault\": \"system_error\", \"method\": \"refund\","
+               " \"times\": \"always\"}},\n"
+               "  {\"mock\": \"rule\", \"rule\": {\"fault\": \"drop\", \"mch_id\": null,"
+               " \"method\": \"cancel\", \"out_trade_no\": \"${gen:o}\", \"times\": \"always\"}}]},\n"
+               " {\"name\": \"rules.failing\", \"requires\": [\"mock\"], \"steps\": [\n"
+               "  {\"mock\": \"rule\", \"rule\": {\"fault\": \"system_error\", \"times\": \"always\"}},\n"
+               "  {\"mock\": \"rules\", \"expect\": {\"rules\": false}}]}\n]}\n");
+    const char *args[] = {"-q", "--target", mock_server_url(srv), good_path, NULL};
+    run_result r = run(args);
+    ck_assert_msg(r.status == 1, "%d: %s%s", r.status, r.out, r.err);
+    ck_assert_msg(strstr(r.out, "1 passed, 1 failed") != NULL, "%s", r.out);
+    run_result_free(&r);
+    char url[160];
+    snprintf(url, sizeof url, "%s/mock/rules", mock_server_url(srv));
+    suite_http_request req = {.method = "GET", .url = url};
+    suite_http_response res;
+    ck_assert_int_eq(suite_http(&req, &res), 0);
+    ck_assert_msg(strcmp(res.body, "{\"rules\":[]}") == 0, "rules left behind: %s", res.body);
+    suite_http_response_free(&res);
+    mock_server_stop(srv);
+}
+END_TEST
+
 Suite *make_e2e_suite_cli_suite(void)
 {
     Suite *s = suite_create("e2e_suite_cli");
@@ -256,6 +294,11 @@ Suite *make_e2e_suite_cli_suite(void)
     tcase_add_test(tc, not_a_gateway_exits_3);
     tcase_add_test(tc, bad_file_exits_2_with_reports);
     tcase_add_test(tc, unwritable_report_checked_first);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("rules");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, rules_removed_after_each_scenario);
     suite_add_tcase(s, tc);
     return s;
 }
