@@ -39,6 +39,8 @@ typedef struct mock_options {
                                   answered state=VER (overrides the config file's) */
     const char *proxy_url;     /* non-NULL: the recording proxy: every gateway request is
                                   forwarded to this gateway and both sides journaled */
+    size_t journal_size;       /* exchanges the journal keeps (GET /mock/journal); 0 = 2048.
+                                  Each merchant keeps at most a quarter of them */
 } mock_options;
 
 typedef struct mock_server mock_server;
