@@ -37,6 +37,22 @@ int suite_bail_junit(const char *path, const char *kind, const char *message, su
     return rc;
 }
 
+int suite_bail(const suite_bail_to *to, int status, const char *kind, const char *message)
+{
+    const char *text = message && *message ? message : "unknown error";
+    size_t len = strlen(text);
+    fprintf(to->errout, "%s: %s%s", to->prog, text, text[len - 1] == '\n' ? "" : "\n");
+    if (to->tap)
+        suite_bail_tap(to->tap, text);
+    if (to->junit && strcmp(kind, "output") != 0) {
+        suite_buf err = {0};
+        if (suite_bail_junit(to->junit, kind, text, &err) != 0)
+            fprintf(to->errout, "%s: %s\n", to->prog, suite_buf_str(&err));
+        suite_buf_free(&err);
+    }
+    return status;
+}
+
 void suite_bail_tap(FILE *f, const char *message)
 {
     const char *text = message ? message : "";

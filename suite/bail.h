@@ -12,6 +12,22 @@
 
 #include "util.h"
 
+/* What a run was asked to report (zero-initialise; NULL = not asked). */
+typedef struct suite_bail_to {
+    const char *prog;    /* "upay-suite", "upay-suite client": the stderr prefix */
+    FILE *tap;           /* TAP goes here (--tap), or NULL */
+    const char *junit;   /* --junit FILE, or NULL */
+    FILE *errout;        /* stderr */
+} suite_bail_to;
+
+/*
+ * Say why the run cannot go on: "PROG: message" on errout, a TAP "Bail out!"
+ * and a JUnit file with the error (kind as for suite_bail_junit()), as far as
+ * `to` asks for them; kind "output" writes no JUnit (its path is the
+ * problem). Returns `status`, for `return suite_bail(...)`.
+ */
+int suite_bail(const suite_bail_to *to, int status, const char *kind, const char *message);
+
 /*
  * Write a JUnit file at `path` holding one testcase, "upay-suite.<kind>"
  * (`kind`: "usage", "scenarios", "target", "output"), with an <error> whose

@@ -76,35 +76,6 @@ static void make_run_tag(unsigned long long seed, char out[8])
     out[6] = '\0';
 }
 
-/* What the run was asked to report, for the reports of a run that could not run. */
-typedef struct bail_to {
-    FILE *tap;           /* TAP goes here (--tap), or NULL */
-    const char *junit;   /* --junit FILE, or NULL */
-    FILE *errout;
-} bail_to;
-
-/*
- * Say why the run cannot go on: `message` (one or more lines) on stderr, a
- * TAP "Bail out!" and a JUnit file with the error, as far as they were asked
- * for (`kind` "output" writes no JUnit: its path is the problem). Returns
- * `status`.
- */
-static int bail(const bail_to *to, int status, const char *kind, const char *message)
-{
-    const char *text = message && *message ? message : "unknown error";
-    size_t len = strlen(text);
-    fprintf(to->errout, "upay-suite: %s%s", text, text[len - 1] == '\n' ? "" : "\n");
-    if (to->tap)
-        suite_bail_tap(to->tap, text);
-    if (to->junit && strcmp(kind, "output") != 0) {
-        suite_buf jerr = {0};
-        if (suite_bail_junit(to->junit, kind, text, &jerr) != 0)
-            fprintf(to->errout, "upay-suite: %s\n", suite_buf_str(&jerr));
-        suite_buf_free(&jerr);
-    }
-    return status;
-}
-
 int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
 {
     suite_options o;
@@ -129,9 +100,10 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
     }
     int parsed = suite_options_parse(argc, argv, &o, &err) == 0 &&
                  suite_options_finish(&o, &err) == 0;
-    bail_to to = {.tap = o.tap ? out : NULL, .junit = o.junit, .errout = errout};
+    suite_bail_to to = {.prog = "upay-suite", .tap = o.tap ? out : NULL, .junit = o.junit,
+                        .errout = errout};
     if (!parsed) {
-        status = bail(&to, SUITE_EXIT_USAGE, "usage", suite_buf_str(&err));
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "usage", suite_buf_str(&err));
         goto done;
     }
     if (o.help) {
@@ -143,7 +115,7 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
 
     /* The report must be writable before anything runs. */
     if (o.junit && !o.list && suite_output_check(o.junit, &err) != 0) {
-        status = bail(&to, SUITE_EXIT_USAGE, "output", suite_buf_str(&err));
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "output", suite_buf_str(&err));
         goto done;
     }
 
@@ -155,11 +127,11 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
         problems += suite_load_path(&set, o.paths[i], &err);
     if (problems) {
         suite_buf_printf(&err, "%d problem(s) in the scenario files\n", problems);
-        status = bail(&to, SUITE_EXIT_USAGE, "scenarios", suite_buf_str(&err));
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "scenarios", suite_buf_str(&err));
         goto done;
     }
     if (suite_select(&set, &o.filter, &items, &n) != 0) {
-        status = bail(&to, SUITE_EXIT_USAGE, "memory", "out of memory");
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "memory", "out of memory");
         goto done;
     }
     unsigned long long seed = o.has_seed ? o.seed : (unsigned long long)time(NULL);
@@ -182,14 +154,14 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
     if (o.target ? suite_target_open_url(&target, o.target, &err) != 0
                  : suite_target_start_embedded(&target, seed, o.dialect, o.anonymous,
                                                &err) != 0) {
-        status = bail(&to, o.target ? SUITE_EXIT_USAGE : SUITE_EXIT_TARGET,
-                      o.target ? "usage" : "target", suite_buf_str(&err));
+        status = suite_bail(&to, o.target ? SUITE_EXIT_USAGE : SUITE_EXIT_TARGET,
+                            o.target ? "usage" : "target", suite_buf_str(&err));
         goto done;
     }
     target_open = 1;
     target.insecure = o.insecure;
     if (suite_target_reach(&target, &err) != 0) {
-        status = bail(&to, SUITE_EXIT_TARGET, "target", suite_buf_str(&err));
+        status = suite_bail(&to, SUITE_EXIT_TARGET, "target", suite_buf_str(&err));
         goto done;
     }
     if (o.dialect)
@@ -203,7 +175,7 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
     if (!agent || !key) {
         suite_buf_printf(&err, "%s has no mock control: give --agent-id and --key "
                                "(or UPAY_AGENT_ID, UPAY_KEY, a --profile)", target.gateway_url);
-        status = bail(&to, SUITE_EXIT_USAGE, "usage", suite_buf_str(&err));
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "usage", suite_buf_str(&err));
         goto done;
     }
     if (target.has_mock) {
@@ -227,7 +199,7 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
 
     outcomes = calloc(n, sizeof *outcomes);
     if (!outcomes) {
-        status = bail(&to, SUITE_EXIT_USAGE, "memory", "out of memory");
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "memory", "out of memory");
         goto done;
     }
     suite_run_config cfg = {

@@ -54,6 +54,22 @@ void suite_jsonc_position(const char *text, size_t offset, unsigned *line, unsig
     *column = c;
 }
 
+cJSON *suite_jsonc_parse(char *text, const char *file, suite_buf *errors)
+{
+    suite_jsonc_blank(text); /* comments become spaces: positions stay those of the file */
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    if (!root) {
+        unsigned line, col;
+        size_t at = end && end >= text ? (size_t)(end - text) : 0;
+        suite_jsonc_position(text, at, &line, &col);
+        size_t near = strcspn(text + at, "\r\n");
+        suite_buf_printf(errors, "%s:%u:%u: not valid JSON near \"%.*s\"\n", file, line, col,
+                         (int)(near < 20 ? near : 20), text + at);
+    }
+    return root;
+}
+
 int suite_jsonc_find_name(const char *text, const char *name, size_t *offset)
 {
     cJSON *str = cJSON_CreateString(name);

@@ -6,7 +6,10 @@
 #ifndef SUITE_JSONC_H
 #define SUITE_JSONC_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
+
+#include "util.h"
 
 /*
  * Replace every // and / * * / comment of `text` (outside strings) with
@@ -14,6 +17,13 @@
  * the end. `text` is changed in place.
  */
 void suite_jsonc_blank(char *text);
+
+/*
+ * Parse `text` (comments allowed; it is blanked in place) read from `file`.
+ * Returns the document (free with cJSON_Delete()), or NULL with the line
+ * "FILE:LINE:COLUMN: not valid JSON near \"...\"" appended to `errors`.
+ */
+cJSON *suite_jsonc_parse(char *text, const char *file, suite_buf *errors);
 
 /* The 1-based line and column (in bytes) of byte `offset` of `text`. */
 void suite_jsonc_position(const char *text, size_t offset, unsigned *line, unsigned *column);

@@ -692,16 +692,8 @@ int suite_load_text(suite_set *set, const char *text, const char *file, suite_bu
         suite_buf_printf(errors, "%s: out of memory\n", file);
         return 1;
     }
-    suite_jsonc_blank(copy); /* comments become spaces: positions stay those of the file */
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(copy, &end, 1);
+    cJSON *root = suite_jsonc_parse(copy, file, errors);
     if (!root) {
-        unsigned line, col;
-        size_t at = end && end >= copy ? (size_t)(end - copy) : 0;
-        suite_jsonc_position(copy, at, &line, &col);
-        size_t near = strcspn(copy + at, "\r\n");
-        suite_buf_printf(errors, "%s:%u:%u: not valid JSON near \"%.*s\"\n", file, line, col,
-                         (int)(near < 20 ? near : 20), copy + at);
         free(copy);
         return 1;
     }

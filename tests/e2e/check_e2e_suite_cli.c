@@ -282,6 +282,48 @@ START_TEST(rules_removed_after_each_scenario)
 }
 END_TEST
 
+/* `upay-suite client` shares the exit statuses and the reports of a run that cannot run. */
+START_TEST(client_exit_statuses)
+{
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", dead_port());
+    const char *dead[] = {"client", "--cmd", "true", "--target", url, "--tap", "--junit",
+                          junit_path, NULL};
+    run_result r = run(dead);
+    ck_assert_msg(r.status == 3, "%d: %s%s", r.status, r.out, r.err);
+    ck_assert_msg(strstr(r.err, "upay-suite client: cannot reach") == r.err, "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, "Bail out! cannot reach"));
+    ck_assert_ptr_nonnull(r.junit);
+    ck_assert_ptr_nonnull(strstr(r.junit, "<error type=\"target\""));
+    run_result_free(&r);
+
+    const char *empty[] = {"client", "--cmd", "true", "--name", "no-such-scenario", "--tap",
+                           "--junit", junit_path, NULL};
+    r = run(empty);
+    ck_assert_msg(r.status == 0, "%d: %s%s", r.status, r.out, r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, "1..0"));
+    ck_assert_ptr_nonnull(strstr(r.junit, "tests=\"0\""));
+    run_result_free(&r);
+
+    const char *broken[] = {"client", "--cmd", "true", "--junit", junit_path, broken_path, NULL};
+    r = run(broken);
+    ck_assert_msg(r.status == 2, "%d: %s%s", r.status, r.out, r.err);
+    char where[160];
+    snprintf(where, sizeof where, "%s:4:3: not valid JSON", broken_path);
+    ck_assert_msg(strstr(r.err, where) != NULL, "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.junit, "<error type=\"scenarios\""));
+    run_result_free(&r);
+
+    char path[160];
+    snprintf(path, sizeof path, "%s/no/dir/junit.xml", dir);
+    const char *unwritable[] = {"client", "--cmd", "true", "--junit", path, NULL};
+    r = run(unwritable);
+    ck_assert_msg(r.status == 2, "%d: %s%s", r.status, r.out, r.err);
+    ck_assert_msg(strstr(r.err, "cannot write") != NULL, "%s", r.err);
+    run_result_free(&r);
+}
+END_TEST
+
 Suite *make_e2e_suite_cli_suite(void)
 {
     Suite *s = suite_create("e2e_suite_cli");
@@ -299,6 +341,11 @@ Suite *make_e2e_suite_cli_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, rules_removed_after_each_scenario);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("client");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, client_exit_statuses);
     suite_add_tcase(s, tc);
     return s;
 }
