@@ -42,6 +42,8 @@ static void usage(FILE *out)
         "                       live: the vendor's v3.2.1 v1/v2 API (unsigned refusals,\n"
         "                       pid and version required, ...; docs/mock.md \"Dialects\")\n"
         "  --min-version X.Y    answer state=VER to a request whose version is older\n"
+        "  --journal-size N     exchanges GET /mock/journal keeps (default 2048, 16 to\n"
+        "                       1048576); each merchant keeps at most a quarter of them\n"
         "  --quiet              log nothing to stderr\n"
         "  --verbose            log every gateway answer, with its X-Upay-Detail\n"
         "  --proxy URL          recording proxy: forward every gateway request to URL\n"
@@ -141,6 +143,16 @@ int main(int argc, char **argv)
                 return 2;
             }
             opts.has_seed = 1;
+            i++;
+            continue;
+        } else if (strcmp(a, "--journal-size") == 0) {
+            unsigned long long size = 0;
+            if (i + 1 >= argc || parse_seed(argv[i + 1], &size) != 0 || size < 16
+                || size > 1048576) {
+                fprintf(stderr, "upay-mock: --journal-size wants a number from 16 to 1048576\n");
+                return 2;
+            }
+            opts.journal_size = (size_t)size;
             i++;
             continue;
         } else {

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "mock.h" /* upay-mock's built-in agents */
+#include "bail.h"
+#include "exit.h"
 #include "options.h"
 #include "client/client_cli.h"
 #include "record.h"
@@ -84,7 +86,8 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
     suite_target target;
     int target_open = 0;
     size_t n = 0;
-    int status = 2;
+    double total = 0.0;
+    int status = SUITE_EXIT_USAGE;
     memset(&target, 0, sizeof target);
 
     if (argc > 1 && strcmp(argv[1], "record") == 0)
@@ -93,18 +96,28 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
         return suite_client_main(argc - 1, argv + 1, out, errout);
     if (argc == 2 && strcmp(argv[1], "--version") == 0) {
         fprintf(out, "upay-suite %s\n", UPAY_VERSION);
-        return 0;
+        return SUITE_EXIT_OK;
     }
-    if (suite_options_parse(argc, argv, &o, &err) != 0 || suite_options_finish(&o, &err) != 0) {
-        fprintf(errout, "upay-suite: %s\n", suite_buf_str(&err));
+    int parsed = suite_options_parse(argc, argv, &o, &err) == 0 &&
+                 suite_options_finish(&o, &err) == 0;
+    suite_bail_to to = {.prog = "upay-suite", .tap = o.tap ? out : NULL, .junit = o.junit,
+                        .errout = errout};
+    if (!parsed) {
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "usage", suite_buf_str(&err));
         goto done;
     }
     if (o.help) {
         suite_options_usage(out);
-        status = 0;
+        status = SUITE_EXIT_OK;
         goto done;
     }
     FILE *console = o.tap ? errout : out;
+
+    /* The report must be writable before anything runs. */
+    if (o.junit && !o.list && suite_output_check(o.junit, &err) != 0) {
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "output", suite_buf_str(&err));
+        goto done;
+    }
 
     /* Load and select. */
     int problems = 0;
@@ -113,12 +126,12 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
     for (size_t i = 0; i < o.npaths; i++)
         problems += suite_load_path(&set, o.paths[i], &err);
     if (problems) {
-        fprintf(errout, "%supay-suite: %d problem(s) in the scenario files\n", suite_buf_str(&err),
-                problems);
+        suite_buf_printf(&err, "%d problem(s) in the scenario files\n", problems);
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "scenarios", suite_buf_str(&err));
         goto done;
     }
     if (suite_select(&set, &o.filter, &items, &n) != 0) {
-        fprintf(errout, "upay-suite: out of memory\n");
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "memory", "out of memory");
         goto done;
     }
     unsigned long long seed = o.has_seed ? o.seed : (unsigned long long)time(NULL);
@@ -126,23 +139,31 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
         suite_shuffle(items, n, seed);
     if (o.list) {
         suite_list_write(out, items, n);
-        status = 0;
+        status = SUITE_EXIT_OK;
         goto done;
     }
     if (n == 0) {
-        fprintf(errout, "upay-suite: no scenario matches\n");
-        goto done;
+        /* An empty shard or filter is a selection, not an error: nothing failed. */
+        fprintf(console, "upay-suite: no scenario selected (of %zu loaded)\n", set.count);
+        suite_console_summary(console, NULL, 0, 0.0);
+        status = SUITE_EXIT_OK;
+        goto report;
     }
 
-    /* The target. */
+    /* The target: reached once before the run, or nothing runs. */
     if (o.target ? suite_target_open_url(&target, o.target, &err) != 0
                  : suite_target_start_embedded(&target, seed, o.dialect, o.anonymous,
                                                &err) != 0) {
-        fprintf(errout, "upay-suite: %s\n", suite_buf_str(&err));
+        status = suite_bail(&to, o.target ? SUITE_EXIT_USAGE : SUITE_EXIT_TARGET,
+                            o.target ? "usage" : "target", suite_buf_str(&err));
         goto done;
     }
     target_open = 1;
     target.insecure = o.insecure;
+    if (suite_target_reach(&target, &err) != 0) {
+        status = suite_bail(&to, SUITE_EXIT_TARGET, "target", suite_buf_str(&err));
+        goto done;
+    }
     if (o.dialect)
         snprintf(target.dialect, sizeof target.dialect, "%s", o.dialect);
     suite_target_probe(&target);
@@ -152,8 +173,9 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
         key = MOCK_BUILTIN_KEY_1;
     }
     if (!agent || !key) {
-        fprintf(errout, "upay-suite: %s has no mock control: give --agent-id and --key "
-                        "(or UPAY_AGENT_ID, UPAY_KEY, a --profile)\n", target.gateway_url);
+        suite_buf_printf(&err, "%s has no mock control: give --agent-id and --key "
+                               "(or UPAY_AGENT_ID, UPAY_KEY, a --profile)", target.gateway_url);
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "usage", suite_buf_str(&err));
         goto done;
     }
     if (target.has_mock) {
@@ -177,7 +199,7 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
 
     outcomes = calloc(n, sizeof *outcomes);
     if (!outcomes) {
-        fprintf(errout, "upay-suite: out of memory\n");
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "memory", "out of memory");
         goto done;
     }
     suite_run_config cfg = {
@@ -197,22 +219,23 @@ int suite_cli_main(int argc, char **argv, FILE *out, FILE *errout)
     double start = suite_now_ms();
     if (suite_run(&cfg, items, n, outcomes) != 0)
         fprintf(errout, "upay-suite: the run could not start\n");
-    double total = suite_now_ms() - start;
+    total = suite_now_ms() - start;
 
     if (o.quiet)
         for (size_t i = 0; i < n; i++)
             if (outcomes[i].status == SUITE_FAIL)
                 suite_console_progress(&outcomes[i], i + 1, n, console);
-    suite_console_summary(console, outcomes, n, total);
-    if (o.tap)
-        suite_tap_write(out, outcomes, n);
     suite_counts c = suite_count(outcomes, n);
-    status = c.failed ? 1 : 0;
+    status = c.failed ? SUITE_EXIT_FAILED : SUITE_EXIT_OK;
+    suite_console_summary(console, outcomes, n, total);
+report:
+    if (o.tap)
+        suite_tap_write(out, outcomes, outcomes ? n : 0);
     if (o.junit) {
         suite_buf jerr = {0};
-        if (suite_junit_write(o.junit, outcomes, n, total, &jerr) != 0) {
+        if (suite_junit_write(o.junit, outcomes, outcomes ? n : 0, total, &jerr) != 0) {
             fprintf(errout, "upay-suite: %s\n", suite_buf_str(&jerr));
-            status = 2;
+            status = SUITE_EXIT_USAGE;
         }
         suite_buf_free(&jerr);
     }

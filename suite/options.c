@@ -49,8 +49,9 @@ void suite_options_usage(FILE *f)
         "                       merchant (GET /mock/lint) in the console and JUnit reports\n"
         "  -h, --help           this text\n"
         "  --version            print 'upay-suite VERSION' and exit\n"
-        "Exit status: 0 when nothing failed, 1 when a scenario failed, 2 on usage or\n"
-        "scenario file errors.\n",
+        "Exit status: 0 nothing failed (an empty selection too), 1 a scenario failed,\n"
+        "2 usage, scenario-file or report-path errors, 3 the target cannot be reached or\n"
+        "is no UnifiedPay gateway. Colours on a terminal unless NO_COLOR is set.\n",
         f);
 }
 

@@ -16,7 +16,9 @@
 #include <upay/form.h>
 #include <upay/params.h>
 
+#include "exit.h"
 #include "http.h"
+#include "record_start.h"
 #include "target.h"
 
 #define GET(obj, key) cJSON_GetObjectItemCaseSensitive((obj), (key))
@@ -135,6 +137,32 @@ static int listed(const char *const *names, const char *name)
     return 0;
 }
 
+/*
+ * What a refund_list says (a JSON array as a string): how many refunds, and
+ * each one's status and amount, which is what a refund edge case is about
+ * (PROCESSING until the clock moves, NOTSURE then SUCCESS). Ids are left out:
+ * the gateway makes them up.
+ */
+static void expect_refund_list(cJSON *expect, const cJSON *refund_list)
+{
+    cJSON *items = cJSON_IsString(refund_list) ? cJSON_Parse(refund_list->valuestring) : NULL;
+    if (cJSON_IsArray(items)) {
+        cJSON_AddNumberToObject(expect, "refund_list.length", cJSON_GetArraySize(items));
+        int i = 0;
+        for (const cJSON *it = items->child; it; it = it->next, i++) {
+            static const char *const keep[] = {"refund_status", "refund_fee"};
+            for (size_t k = 0; k < 2; k++) {
+                const cJSON *v = GET(it, keep[k]);
+                char path[64];
+                snprintf(path, sizeof path, "refund_list[%d].%s", i, keep[k]);
+                if (cJSON_IsString(v))
+                    cJSON_AddStringToObject(expect, path, v->valuestring);
+            }
+        }
+    }
+    cJSON_Delete(items);
+}
+
 /* One journal entry as steps appended to `steps`. 1 when a call was recorded, 0 skipped, -1 OOM. */
 static int record_entry(const cJSON *e, const char *mch, captures *caps, long long *last_time,
                         int *uses_clock, cJSON *steps)
@@ -207,13 +235,15 @@ static int record_entry(const cJSON *e, const char *mch, captures *caps, long lo
     } else {
         const cJSON *response = GET(e, "response");
         cJSON *answer = cJSON_IsString(response) ? cJSON_Parse(response->valuestring) : NULL;
-        static const char *const fields[] = {"state", "code", "trade_state", "refund_fee",
-                                             "total_fee", "refund_count", NULL};
+        static const char *const fields[] = {"state", "code", "trade_state", "refund_status",
+                                             "refund_fee", "total_fee", "refund_count",
+                                             "refund_fee_summary", NULL};
         for (size_t i = 0; fields[i]; i++) {
             const cJSON *f = GET(answer, fields[i]);
             if (cJSON_IsString(f))
                 cJSON_AddStringToObject(expect, fields[i], f->valuestring);
         }
+        expect_refund_list(expect, GET(answer, "refund_list"));
         cJSON *capture = NULL;
         for (size_t i = 0; invented[i]; i++) {
             const cJSON *f = GET(answer, invented[i]);
@@ -299,16 +329,51 @@ int suite_record_convert(const char *journal_json, const char *mch, const char *
 static void usage(FILE *f)
 {
     fputs("usage: upay-suite record --target URL --mch-id M [--out FILE] [--name NAME] "
-          "[--insecure]\n"
+          "[--partial] [--insecure]\n"
           "Turn merchant M's journal on the upay-mock at URL into a scenario file that replays\n"
-          "the same calls (clock moves and faults included) and expects the same outcomes.\n",
+          "the same calls (clock moves and faults included) and expects the same outcomes.\n"
+          "--partial: write what the journal still holds when it lost the session's start.\n",
           f);
+}
+
+/*
+ * GET /mock/<what>?limit=1000&mch_id=<mch> on `t`: the body (caller frees), or
+ * NULL with a sentence in `err` (`*reached` 0 when no HTTP answer came).
+ */
+static char *admin_get(const suite_target *t, const char *what, const char *mch, int *reached,
+                       suite_buf *err)
+{
+    char *esc = curl_easy_escape(NULL, mch, 0);
+    char *url = esc ? suite_strfmt("%s/mock/%s?limit=1000&mch_id=%s", t->base_url, what, esc)
+                    : NULL;
+    curl_free(esc);
+    *reached = 1;
+    if (!url) {
+        suite_buf_puts(err, "out of memory");
+        return NULL;
+    }
+    suite_http_request req = {.method = "GET", .url = url, .timeout_ms = 10000,
+                              .insecure = t->insecure};
+    suite_http_response res;
+    char *body = NULL;
+    if (suite_http(&req, &res) != 0) {
+        suite_buf_printf(err, "GET /mock/%s: %s", what, res.error);
+        *reached = 0;
+    } else if (res.status != 200) {
+        suite_buf_printf(err, "GET /mock/%s: HTTP %ld: %s", what, res.status, res.body);
+    } else {
+        body = res.body;
+        res.body = NULL;
+    }
+    suite_http_response_free(&res);
+    free(url);
+    return body;
 }
 
 int suite_record_main(int argc, char **argv, FILE *out, FILE *errout)
 {
     const char *target = NULL, *mch = NULL, *path = NULL, *name = NULL;
-    int insecure = 0;
+    int insecure = 0, partial = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = !strcmp(a, "--target") ? &target
@@ -320,53 +385,52 @@ int suite_record_main(int argc, char **argv, FILE *out, FILE *errout)
             *slot = argv[++i];
         } else if (!strcmp(a, "--insecure")) {
             insecure = 1;
+        } else if (!strcmp(a, "--partial")) {
+            partial = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(out);
-            return 0;
+            return SUITE_EXIT_OK;
         } else {
             fprintf(errout, "upay-suite record: unknown or incomplete option \"%s\"\n", a);
             usage(errout);
-            return 2;
+            return SUITE_EXIT_USAGE;
         }
     }
     if (!target || !mch) {
         fprintf(errout, "upay-suite record: --target and --mch-id are required\n");
         usage(errout);
-        return 2;
+        return SUITE_EXIT_USAGE;
     }
     suite_target t;
     suite_buf err = {0};
-    int status = 1;
-    char *body = NULL, *text = NULL, *default_name = NULL;
+    int status = SUITE_EXIT_FAILED, reached = 1;
+    char *journal = NULL, *orders = NULL, *text = NULL, *default_name = NULL;
     if (suite_target_open_url(&t, target, &err) != 0) {
         fprintf(errout, "upay-suite record: %s\n", suite_buf_str(&err));
         suite_buf_free(&err);
-        return 2;
+        return SUITE_EXIT_USAGE;
     }
     t.insecure = insecure;
-    long http = 0;
-    char *esc = curl_easy_escape(NULL, mch, 0);
-    char *what = esc ? suite_strfmt("journal?limit=1000&mch_id=%s", esc) : NULL;
-    curl_free(esc);
-    char *url = what ? suite_strfmt("%s/mock/%s", t.base_url, what) : NULL;
-    free(what);
-    suite_http_request req = {.method = "GET", .url = url, .timeout_ms = 10000,
-                              .insecure = insecure};
-    suite_http_response res;
-    memset(&res, 0, sizeof res);
-    if (!url || suite_http(&req, &res) != 0) {
-        fprintf(errout, "upay-suite record: GET /mock/journal: %s\n", url ? res.error : "out of memory");
+    journal = admin_get(&t, "journal", mch, &reached, &err);
+    orders = journal ? admin_get(&t, "orders", mch, &reached, &err) : NULL;
+    if (!journal || !orders) {
+        fprintf(errout, "upay-suite record: %s\n", suite_buf_str(&err));
+        status = reached ? SUITE_EXIT_FAILED : SUITE_EXIT_TARGET;
         goto done;
     }
-    http = res.status;
-    body = res.body;
-    res.body = NULL;
-    if (http != 200) {
-        fprintf(errout, "upay-suite record: GET /mock/journal: HTTP %ld: %s\n", http, body);
+    int lost = suite_record_start_check(journal, orders, mch, &err);
+    if (lost != 0 && !partial) {
+        fprintf(errout, "upay-suite record: %s%s\n", suite_buf_str(&err),
+                lost > 0 ? "; the scenario would not replay. Record sooner after the session, "
+                           "give upay-mock a larger --journal-size, or write what is left with "
+                           "--partial" : "");
         goto done;
     }
+    if (lost > 0)
+        fprintf(errout, "upay-suite record: --partial: %s\n", suite_buf_str(&err));
+    suite_buf_free(&err);
     default_name = suite_strfmt("recorded.%s", mch);
-    int n = suite_record_convert(body, mch, name ? name : default_name, &text, &err);
+    int n = suite_record_convert(journal, mch, name ? name : default_name, &text, &err);
     if (n < 0) {
         fprintf(errout, "upay-suite record: %s\n", suite_buf_str(&err));
         goto done;
@@ -374,15 +438,15 @@ int suite_record_main(int argc, char **argv, FILE *out, FILE *errout)
     FILE *f = path ? fopen(path, "w") : out;
     if (!f || fputs(text, f) < 0 || (path && fclose(f) != 0)) {
         fprintf(errout, "upay-suite record: cannot write %s\n", path ? path : "stdout");
+        status = SUITE_EXIT_USAGE;
         goto done;
     }
     fprintf(errout, "upay-suite record: %d call(s) of merchant %s recorded%s%s\n", n, mch,
             path ? " to " : "", path ? path : "");
-    status = 0;
+    status = SUITE_EXIT_OK;
 done:
-    suite_http_response_free(&res);
-    free(url);
-    free(body);
+    free(journal);
+    free(orders);
     free(text);
     free(default_name);
     suite_target_close(&t);

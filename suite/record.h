@@ -26,8 +26,10 @@ int suite_record_convert(const char *journal_json, const char *mch, const char *
 /*
  * The `upay-suite record` command: argv[0] is "record". Options --target
  * URL (required), --mch-id M (required), --out FILE (default stdout),
- * --name NAME, --insecure. Returns the exit status (0 ok, 1 nothing
- * recorded or the mock unreachable, 2 usage).
+ * --name NAME, --partial, --insecure. Returns the exit status (exit.h): 0
+ * written; 1 nothing to record, or the journal no longer holds the start of
+ * the merchant's session (record_start.h) and --partial was not given; 2
+ * usage or an unwritable --out; 3 the mock cannot be reached.
  */
 int suite_record_main(int argc, char **argv, FILE *out, FILE *errout);
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 suite_counts suite_count(const suite_outcome *o, size_t n)
 {
@@ -34,12 +35,27 @@ static void print_lines(FILE *f, const char *prefix, const char *text)
     }
 }
 
+int suite_console_colour(FILE *f)
+{
+    const char *no = getenv("NO_COLOR");
+    if (no && *no)
+        return 0;
+    int fd = f ? fileno(f) : -1;
+    return fd >= 0 && isatty(fd);
+}
+
 void suite_console_progress(const suite_outcome *o, size_t done, size_t total, void *userdata)
 {
     FILE *f = userdata ? userdata : stdout;
     int width = snprintf(NULL, 0, "%zu", total);
-    fprintf(f, "[%*zu/%zu] %s %s (%.0f ms)", width, done, total, suite_status_name(o->status),
-            o->scenario->name, o->ms);
+    const char *on = "", *off = "";
+    if (suite_console_colour(f)) {
+        on = o->status == SUITE_PASS ? "\033[32m" : o->status == SUITE_FAIL ? "\033[1;31m"
+                                                                              : "\033[33m";
+        off = "\033[0m";
+    }
+    fprintf(f, "[%*zu/%zu] %s%s%s %s (%.0f ms)", width, done, total, on,
+            suite_status_name(o->status), off, o->scenario->name, o->ms);
     if (o->status == SUITE_SKIP && o->message)
         fprintf(f, ": %s", o->message);
     fputc('\n', f);
@@ -180,25 +196,9 @@ int suite_junit_write(const char *path, const suite_outcome *o, size_t n, double
         suite_buf_puts(&x, "    </testcase>\n");
     }
     suite_buf_puts(&x, "  </testsuite>\n</testsuites>\n");
-    if (x.oom) {
-        suite_buf_free(&x);
-        suite_buf_puts(err, "out of memory");
-        return -1;
-    }
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        suite_buf_printf(err, "cannot write %s: %s", path, strerror(errno));
-        suite_buf_free(&x);
-        return -1;
-    }
-    int ok = fwrite(suite_buf_str(&x), 1, x.len, f) == x.len;
-    ok = (fclose(f) == 0) && ok;
+    int rc = suite_buf_write_file(&x, path, err);
     suite_buf_free(&x);
-    if (!ok) {
-        suite_buf_printf(err, "cannot write %s", path);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 /* A one-line version of `text` for TAP directives and YAML. */

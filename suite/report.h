@@ -19,7 +19,14 @@ typedef struct suite_counts {
 
 suite_counts suite_count(const suite_outcome *o, size_t n);
 
-/* Console progress (a suite_progress_fn); `userdata` is the FILE * to write. */
+/*
+ * 1 when console output to `f` should be coloured: `f` is a terminal and
+ * NO_COLOR is unset or empty (https://no-color.org). Piped output never is.
+ */
+int suite_console_colour(FILE *f);
+
+/* Console progress (a suite_progress_fn); `userdata` is the FILE * to write.
+ * PASS, FAIL and SKIP are coloured when suite_console_colour() says so. */
 void suite_console_progress(const suite_outcome *o, size_t done, size_t total, void *userdata);
 
 /*

@@ -316,6 +316,27 @@ static int set_gateway_now(suite_ctx *ctx, suite_buf *err)
     return suite_vars_set(ctx->vars, SUITE_VAR_GATEWAY_NOW, num);
 }
 
+/*
+ * Remove the mock rules the scenario's steps added: whatever they left
+ * (a "times": "always" rule, one that never fired) must not strike the next
+ * scenario or another user of a shared mock. A removal that fails fails the
+ * scenario, which would otherwise pass and leave the rule behind.
+ */
+static void remove_rules(suite_ctx *ctx, suite_outcome *o)
+{
+    for (size_t i = 0; i < ctx->nrules; i++) {
+        char path[48];
+        suite_buf err = {0};
+        snprintf(path, sizeof path, "rules/%llu", ctx->rules[i]);
+        if (suite_mock_delete(ctx->target, path, &err) != 0 && o->status == SUITE_PASS) {
+            o->status = SUITE_FAIL;
+            o->message = suite_strfmt("removing the rule it added: %s", suite_buf_str(&err));
+        }
+        suite_buf_free(&err);
+    }
+    ctx->nrules = 0;
+}
+
 static void run_scenario(const suite_run_config *cfg, upay_client *client,
                          const suite_scenario *s, size_t position, suite_outcome *o)
 {
@@ -427,7 +448,9 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
     suite_buf_free(&notes);
     if (cfg->lint && ctx.target && ctx.target->has_mock)
         o->lint = fetch_lint(ctx.target, mch);
+    remove_rules(&ctx, o);
 done:
+    free(ctx.rules);
     upay_client_free(ctx.own_client); /* before the mock stops: see suite_embedded_stop() */
     suite_private_stop(ctx.priv);
     suite_buf_free(&ctx.sleep_err);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "expect.h"
+#include "jsonc.h"
 #include "private_mock.h"
 #include "template.h"
 
@@ -577,13 +578,9 @@ static suite_scenario *parse_scenario(const cJSON *obj, const char *file, suite_
     if (string_list(cJSON_GetObjectItemCaseSensitive(s->json, "tags"), "tags", &s->tags, &s->ntags, err) != 0 ||
         string_list(cJSON_GetObjectItemCaseSensitive(s->json, "rules"), "rules", &s->rules, &s->nrules, err) != 0)
         goto fail;
-    int recorded = 0;   /* `upay-suite record` output proves a session, not a rule */
-    for (size_t i = 0; i < s->ntags; i++)
-        recorded |= strcmp(s->tags[i], "recorded") == 0;
-    if (s->nrules == 0 && !recorded) {
-        suite_buf_puts(err, "\"rules\" must list at least one rule id (R-AREA-NN)");
-        goto fail;
-    }
+    /* "rules" may be empty: a QA engineer's scenario or a recording proves a session, not a
+     * rule. The project's own library names a rule in every scenario; check_suite_rules.c
+     * holds it to that (library_scenarios_name_rules). */
     for (size_t i = 0; i < s->nrules; i++)
         if (!valid_rule_id(s->rules[i])) {
             suite_buf_printf(err, "\"%s\" is not a rule id (R-AREA-NN)", s->rules[i]);
@@ -644,23 +641,39 @@ static int has_name(const suite_set *set, const char *name)
     return 0;
 }
 
-static int add_one(suite_set *set, const cJSON *obj, const char *file, size_t pos,
-                   suite_buf *errors)
+/* "file:LINE:COL" of scenario `name` in `text`, or just the file when it cannot be found. */
+static void where(suite_buf *b, const char *file, const char *text, const char *name)
+{
+    size_t at = 0;
+    unsigned line, col;
+    if (name && suite_jsonc_find_name(text, name, &at) == 0) {
+        suite_jsonc_position(text, at, &line, &col);
+        suite_buf_printf(b, "%s:%u:%u", file, line, col);
+    } else {
+        suite_buf_puts(b, file);
+    }
+}
+
+static int add_one(suite_set *set, const cJSON *obj, const char *file, const char *text,
+                   size_t pos, suite_buf *errors)
 {
     suite_buf err = {0};
     suite_scenario *s = parse_scenario(obj, file, &err);
     if (!s) {
         const cJSON *name = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, "name") : NULL;
-        if (cJSON_IsString(name))
-            suite_buf_printf(errors, "%s: %s: %s\n", file, name->valuestring, suite_buf_str(&err));
-        else
+        if (cJSON_IsString(name)) {
+            where(errors, file, text, name->valuestring);
+            suite_buf_printf(errors, ": %s: %s\n", name->valuestring, suite_buf_str(&err));
+        } else {
             suite_buf_printf(errors, "%s: scenario #%zu: %s\n", file, pos + 1, suite_buf_str(&err));
+        }
         suite_buf_free(&err);
         return 1;
     }
     suite_buf_free(&err);
     if (has_name(set, s->name)) {
-        suite_buf_printf(errors, "%s: %s: duplicate scenario name\n", file, s->name);
+        where(errors, file, text, s->name);
+        suite_buf_printf(errors, ": %s: duplicate scenario name\n", s->name);
         scenario_free(s);
         return 1;
     }
@@ -679,11 +692,9 @@ int suite_load_text(suite_set *set, const char *text, const char *file, suite_bu
         suite_buf_printf(errors, "%s: out of memory\n", file);
         return 1;
     }
-    cJSON_Minify(copy); /* drops // and block comments and white space */
-    cJSON *root = cJSON_Parse(copy);
-    free(copy);
+    cJSON *root = suite_jsonc_parse(copy, file, errors);
     if (!root) {
-        suite_buf_printf(errors, "%s: not valid JSON (after removing comments)\n", file);
+        free(copy);
         return 1;
     }
     int problems = 0;
@@ -693,17 +704,19 @@ int suite_load_text(suite_set *set, const char *text, const char *file, suite_bu
         if (cJSON_GetArraySize(root) != 1 || !cJSON_IsArray(list)) {
             suite_buf_printf(errors, "%s: a file with \"scenarios\" holds only that array\n", file);
             cJSON_Delete(root);
+            free(copy);
             return 1;
         }
     }
     if (cJSON_IsArray(list)) {
         size_t pos = 0;
         for (const cJSON *e = list->child; e; e = e->next)
-            problems += add_one(set, e, file, pos++, errors);
+            problems += add_one(set, e, file, copy, pos++, errors);
     } else {
-        problems += add_one(set, list, file, 0, errors);
+        problems += add_one(set, list, file, copy, 0, errors);
     }
     cJSON_Delete(root);
+    free(copy);
     return problems;
 }
 

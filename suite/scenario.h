@@ -49,7 +49,8 @@ typedef struct suite_scenario {
     char *description;   /* may be NULL; owned */
     char **tags;
     size_t ntags;
-    char **rules;        /* rule ids "R-AREA-NN" (at least one) */
+    char **rules;        /* rule ids "R-AREA-NN"; none allowed (the library names one in
+                            every scenario: check_suite_rules.c) */
     size_t nrules;
     unsigned requires;   /* SUITE_REQ_* bits */
     suite_step *steps;

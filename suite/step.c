@@ -780,6 +780,30 @@ static int restart_private(suite_ctx *ctx, suite_buf *err)
     return 0;
 }
 
+
+/*
+ * Keep the id of the rule a "rule" step added (the answer's "id"), so the
+ * runner removes it when the scenario ends: a "times": "always" rule must not
+ * outlive its scenario on a mock that others use. 0, or -1 on OOM.
+ */
+static int remember_rule(suite_ctx *ctx, const char *answer)
+{
+    cJSON *doc = cJSON_Parse(answer ? answer : "");
+    const cJSON *id = GET(doc, "id");
+    int rc = 0;
+    if (cJSON_IsNumber(id) && id->valuedouble > 0) {
+        unsigned long long *grown = realloc(ctx->rules, (ctx->nrules + 1) * sizeof *grown);
+        if (grown) {
+            ctx->rules = grown;
+            ctx->rules[ctx->nrules++] = (unsigned long long)id->valuedouble;
+        } else {
+            rc = -1;
+        }
+    }
+    cJSON_Delete(doc);
+    return rc;
+}
+
 static int exec_mock(suite_ctx *ctx, const suite_step *step, suite_step_result *out,
                      suite_buf *err)
 {
@@ -817,6 +841,11 @@ static int exec_mock(suite_ctx *ctx, const suite_step *step, suite_step_result *
         cJSON_free(json);
         if (rc != 0)
             return -1;
+        if (status == 200 && remember_rule(ctx, body) != 0) {
+            suite_buf_puts(err, "out of memory");
+            free(body);
+            return -1;
+        }
         const cJSON *exp = GET(step->spec, "expect");
         if (status != 200 && !GET(exp, "_http_status")) {
             suite_buf_printf(err, "POST /mock/rules: HTTP %ld: %s", status, body);

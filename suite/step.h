@@ -27,6 +27,9 @@ typedef struct suite_ctx {
     const char *mch;             /* the scenario's merchant */
     suite_buf sleep_err;         /* a clock move that failed inside a flow */
     unsigned long long slept;    /* seconds the flows asked to sleep */
+    unsigned long long *rules;   /* ids of the mock rules its "rule" steps added, removed
+                                    when the scenario ends (runner); owned */
+    size_t nrules;
 } suite_ctx;
 
 /* What one execution of a step produced. Strings owned; NULL when none. */

@@ -125,6 +125,29 @@ int suite_target_probe(suite_target *t)
     return t->has_mock;
 }
 
+int suite_target_reach(const suite_target *t, suite_buf *err)
+{
+    suite_http_request req = {.method = "POST", .url = t->gateway_url,
+                              .content_type = "application/x-www-form-urlencoded", .body = "",
+                              .body_len = 0, .timeout_ms = 10000, .insecure = t->insecure};
+    suite_http_response res;
+    if (suite_http(&req, &res) != 0) {
+        suite_buf_printf(err, "cannot reach %s: %s", t->gateway_url, res.error);
+        suite_http_response_free(&res);
+        return -1;
+    }
+    cJSON *doc = cJSON_Parse(res.body);
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(doc, "code");
+    int ok = cJSON_IsObject(doc) && cJSON_IsString(code);
+    if (!ok)
+        suite_buf_printf(err, "%s is not a UnifiedPay gateway: an empty POST got HTTP %ld "
+                              "(%s), not a JSON answer with a \"code\"", t->gateway_url,
+                         res.status, res.content_type[0] ? res.content_type : "no Content-Type");
+    cJSON_Delete(doc);
+    suite_http_response_free(&res);
+    return ok ? 0 : -1;
+}
+
 int suite_target_now(const suite_target *t, const char *mch, long long *out, suite_buf *err)
 {
     if (!t->has_mock) {
@@ -269,4 +292,25 @@ int suite_mock_post(const suite_target *t, const char *what, const char *json, l
     *status = res.status;
     *body = res.body;
     return 0;
+}
+
+int suite_mock_delete(const suite_target *t, const char *what, suite_buf *err)
+{
+    char *url = suite_strfmt("%s/mock/%s", t->base_url, what);
+    if (!url) {
+        suite_buf_puts(err, "out of memory");
+        return -1;
+    }
+    suite_http_request req = {.method = "DELETE", .url = url, .timeout_ms = 10000,
+                              .insecure = t->insecure};
+    suite_http_response res;
+    int rc = suite_http(&req, &res);
+    free(url);
+    if (rc != 0 || (res.status != 200 && res.status != 404)) {
+        suite_buf_printf(err, "DELETE /mock/%s: %s", what,
+                         rc != 0 ? res.error : res.body);
+        rc = -1;
+    }
+    suite_http_response_free(&res);
+    return rc;
 }

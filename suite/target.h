@@ -51,6 +51,16 @@ int suite_target_open_url(suite_target *t, const char *url, suite_buf *err);
 int suite_target_probe(suite_target *t);
 
 /*
+ * Ask the gateway once whether it is there and speaks UnifiedPay: an empty
+ * POST to its gateway URL must get an HTTP answer whose body is a JSON
+ * object with a string "code" (a refusal such as 20012 is the expected
+ * answer). Returns 0, or -1 with one sentence in `err` naming the URL and
+ * what came back ("cannot reach URL: ...", "URL is not a UnifiedPay
+ * gateway: ..."). Leaves no order behind (the empty call names none).
+ */
+int suite_target_reach(const suite_target *t, suite_buf *err);
+
+/*
  * The gateway's clock now, in seconds since the epoch: on a target with mock
  * control, merchant `mch`'s clock (GET /mock/clock?mch_id=, which moves with
  * clock steps); elsewhere this machine's real time (the gateway writes it in
@@ -89,5 +99,11 @@ int suite_mock_get(const suite_target *t, const char *what, const char *mch, lon
  */
 int suite_mock_post(const suite_target *t, const char *what, const char *json, long *status,
                     char **body, suite_buf *err);
+
+/*
+ * DELETE /mock/<what> (e.g. "rules/7"). 0 when the mock answered 200 or 404
+ * (already gone), or -1 with a sentence.
+ */
+int suite_mock_delete(const suite_target *t, const char *what, suite_buf *err);
 
 #endif /* SUITE_TARGET_H */

@@ -146,3 +146,23 @@ double suite_now_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
+
+int suite_buf_write_file(const suite_buf *b, const char *path, suite_buf *err)
+{
+    if (b->oom) {
+        suite_buf_puts(err, "out of memory");
+        return -1;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        suite_buf_printf(err, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    int ok = fwrite(suite_buf_str(b), 1, b->len, f) == b->len;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok) {
+        suite_buf_printf(err, "cannot write %s", path);
+        return -1;
+    }
+    return 0;
+}

@@ -39,6 +39,13 @@ char *suite_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 char *suite_read_file(const char *path, size_t *len);
 
+/*
+ * Write the buffer `b` (its string) to the file `path`, replacing it.
+ * Returns 0, or -1 with a sentence ("cannot write PATH: reason", or "out of
+ * memory" when `b` ran out) in `err`.
+ */
+int suite_buf_write_file(const suite_buf *b, const char *path, suite_buf *err);
+
 /* 1 when `text` matches the shell glob `pattern` (*, ?, [..]), else 0. */
 int suite_glob_match(const char *pattern, const char *text);
 

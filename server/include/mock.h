@@ -41,6 +41,8 @@ typedef struct mock_options {
                                   forwarded to this gateway and both sides journaled */
     const char *notify_allow;  /* hosts scan-to-pay notifications may go to besides loopback:
                                   "HOST[:PORT],..." (NULL: loopback only); docs/scan-to-pay.md */
+    size_t journal_size;       /* exchanges the journal keeps (GET /mock/journal); 0 = 2048.
+                                  Each merchant keeps at most a quarter of them */
 } mock_options;
 
 typedef struct mock_server mock_server;

@@ -1,5 +1,5 @@
 /*
- * server/observe/journal.c - ring buffer of the latest exchanges (see journal.h).
+ * server/observe/journal.c - the latest exchanges, each merchant within its budget (see journal.h).
  */
 #include "observe/journal.h"
 
@@ -8,15 +8,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NIL ((size_t)-1)
+
+/* One held exchange, linked in time order twice: over the journal and within its merchant. */
+typedef struct slot {
+    mock_journal_entry e;
+    size_t prev, next;     /* journal order (NIL at the ends) */
+    size_t mprev, mnext;   /* its merchant's order */
+    size_t merchant;       /* index into merchants */
+} slot;
+
+/* A merchant with entries held (mch_id "" gathers the calls without one). */
+typedef struct merchant {
+    char mch_id[sizeof ((mock_journal_entry *)0)->mch_id];
+    size_t head, tail;     /* its oldest and newest slot */
+    size_t count;
+} merchant;
+
 struct mock_journal {
     pthread_mutex_t lock;
-    mock_journal_entry *ring;
+    slot *slots;
     size_t capacity;
+    size_t budget;            /* entries one merchant may hold */
     size_t count;             /* entries held (<= capacity) */
-    size_t next;              /* slot of the next entry */
+    size_t head, tail;        /* oldest and newest slot, NIL when empty */
+    size_t *free_slots;       /* a stack of unused slots */
+    size_t nfree;
+    merchant *merchants;      /* merchants with entries held, and one arriving */
+    size_t nmerchants;
     unsigned long long seq;
     unsigned long long epoch; /* 1 + clears */
 };
+
+static void reset_lists(mock_journal *j)
+{
+    j->count = 0;
+    j->head = j->tail = NIL;
+    j->nmerchants = 0;
+    j->nfree = j->capacity;
+    for (size_t i = 0; i < j->capacity; i++)
+        j->free_slots[i] = j->capacity - 1 - i;
+}
 
 mock_journal *mock_journal_new(size_t capacity)
 {
@@ -25,15 +57,28 @@ mock_journal *mock_journal_new(size_t capacity)
     mock_journal *j = calloc(1, sizeof *j);
     if (!j)
         return NULL;
-    j->ring = calloc(capacity, sizeof *j->ring);
-    if (!j->ring || pthread_mutex_init(&j->lock, NULL) != 0) {
-        free(j->ring);
+    j->slots = calloc(capacity, sizeof *j->slots);
+    j->free_slots = calloc(capacity, sizeof *j->free_slots);
+    j->merchants = calloc(capacity + 1, sizeof *j->merchants); /* + one arriving */
+    if (!j->slots || !j->free_slots || !j->merchants || pthread_mutex_init(&j->lock, NULL) != 0) {
+        free(j->slots);
+        free(j->free_slots);
+        free(j->merchants);
         free(j);
         return NULL;
     }
     j->capacity = capacity;
+    j->budget = mock_journal_budget(capacity);
     j->epoch = 1;
+    reset_lists(j);
     return j;
+}
+
+size_t mock_journal_budget(size_t capacity)
+{
+    if (capacity == 0)
+        capacity = MOCK_JOURNAL_CAPACITY;
+    return capacity / MOCK_JOURNAL_MERCHANT_SHARE ? capacity / MOCK_JOURNAL_MERCHANT_SHARE : 1;
 }
 
 static void entry_clear(mock_journal_entry *e)
@@ -48,10 +93,73 @@ void mock_journal_free(mock_journal *j)
     if (!j)
         return;
     for (size_t i = 0; i < j->capacity; i++)
-        entry_clear(&j->ring[i]);
-    free(j->ring);
+        entry_clear(&j->slots[i].e);
+    free(j->slots);
+    free(j->free_slots);
+    free(j->merchants);
     pthread_mutex_destroy(&j->lock);
     free(j);
+}
+
+/* The merchant `mch_id`'s index, added when it has none; NIL never (capacity bounds it). */
+static size_t merchant_of(mock_journal *j, const char *mch_id)
+{
+    for (size_t i = 0; i < j->nmerchants; i++)
+        if (strcmp(j->merchants[i].mch_id, mch_id) == 0)
+            return i;
+    merchant *m = &j->merchants[j->nmerchants];
+    snprintf(m->mch_id, sizeof m->mch_id, "%s", mch_id);
+    m->head = m->tail = NIL;
+    m->count = 0;
+    return j->nmerchants++;
+}
+
+/* Drop the oldest entry of merchant `mi` (which holds at least one). */
+static void evict_oldest(mock_journal *j, size_t mi)
+{
+    merchant *m = &j->merchants[mi];
+    size_t k = m->head;
+    slot *s = &j->slots[k];
+    /* out of the journal's order */
+    if (s->prev != NIL)
+        j->slots[s->prev].next = s->next;
+    else
+        j->head = s->next;
+    if (s->next != NIL)
+        j->slots[s->next].prev = s->prev;
+    else
+        j->tail = s->prev;
+    /* out of the merchant's */
+    m->head = s->mnext;
+    if (m->head != NIL)
+        j->slots[m->head].mprev = NIL;
+    else
+        m->tail = NIL;
+    m->count--;
+    entry_clear(&s->e);
+    j->free_slots[j->nfree++] = k;
+    j->count--;
+    if (m->count == 0) {   /* the last merchant takes its place */
+        size_t last = --j->nmerchants;
+        if (last != mi) {
+            j->merchants[mi] = j->merchants[last];
+            for (size_t x = j->merchants[mi].head; x != NIL; x = j->slots[x].mnext)
+                j->slots[x].merchant = mi;
+        }
+    }
+}
+
+/* The merchant holding the most entries (the oldest such on a tie). */
+static size_t busiest(const mock_journal *j)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < j->nmerchants; i++) {
+        const merchant *a = &j->merchants[i], *b = &j->merchants[best];
+        if (a->count > b->count
+            || (a->count == b->count && j->slots[a->head].e.seq < j->slots[b->head].e.seq))
+            best = i;
+    }
+    return best;
 }
 
 static char *copy_body(const char *body, size_t len)
@@ -98,16 +206,38 @@ void mock_journal_record(mock_journal *j, long long time, const mock_journal_ent
         free(resp);
         return;
     }
-    mock_journal_entry *e = &j->ring[j->next];
-    entry_clear(e);
+    size_t mi = merchant_of(j, info->mch_id);
+    /* Full: a merchant at its budget gives up its own oldest entry, any other call
+     * takes the oldest of the merchant holding the most (journal.h). */
+    if (j->count >= j->capacity)
+        evict_oldest(j, j->merchants[mi].count >= j->budget ? mi : busiest(j));
+    mi = merchant_of(j, info->mch_id); /* an eviction may have moved it */
+    size_t k = j->free_slots[--j->nfree];
+    slot *s = &j->slots[k];
+    mock_journal_entry *e = &s->e;
     *e = *info;
     e->seq = ++j->seq;
     e->time = time;
     e->request = req;
     e->response = resp;
-    j->next = (j->next + 1) % j->capacity;
-    if (j->count < j->capacity)
-        j->count++;
+    merchant *m = &j->merchants[mi];
+    s->merchant = mi;
+    s->prev = j->tail;
+    s->next = NIL;
+    if (j->tail != NIL)
+        j->slots[j->tail].next = k;
+    else
+        j->head = k;
+    j->tail = k;
+    s->mprev = m->tail;
+    s->mnext = NIL;
+    if (m->tail != NIL)
+        j->slots[m->tail].mnext = k;
+    else
+        m->head = k;
+    m->tail = k;
+    m->count++;
+    j->count++;
     pthread_mutex_unlock(&j->lock);
 }
 
@@ -115,9 +245,8 @@ void mock_journal_clear(mock_journal *j)
 {
     pthread_mutex_lock(&j->lock);
     for (size_t i = 0; i < j->capacity; i++)
-        entry_clear(&j->ring[i]);
-    j->count = 0;
-    j->next = 0;
+        entry_clear(&j->slots[i].e);
+    reset_lists(j);
     j->seq = 0;
     j->epoch++;
     pthread_mutex_unlock(&j->lock);
@@ -131,14 +260,15 @@ unsigned long long mock_journal_epoch(mock_journal *j)
     return epoch;
 }
 
+static int matches(const mock_journal_entry *e, const char *mch_id, const char *out_trade_no)
+{
+    return (!mch_id || strcmp(e->mch_id, mch_id) == 0)
+           && (!out_trade_no || strcmp(e->out_trade_no, out_trade_no) == 0);
+}
+
 void mock_journal_each(mock_journal *j, size_t limit, mock_journal_fn fn, void *user)
 {
-    pthread_mutex_lock(&j->lock);
-    size_t n = limit < j->count ? limit : j->count;
-    size_t start = (j->next + j->capacity - n) % j->capacity;
-    for (size_t i = 0; i < n; i++)
-        fn(&j->ring[(start + i) % j->capacity], user);
-    pthread_mutex_unlock(&j->lock);
+    mock_journal_each_match(j, limit, NULL, NULL, fn, user);
 }
 
 void mock_journal_each_match(mock_journal *j, size_t limit, const char *mch_id,
@@ -146,22 +276,14 @@ void mock_journal_each_match(mock_journal *j, size_t limit, const char *mch_id,
 {
     pthread_mutex_lock(&j->lock);
     /* newest first to find the latest `limit` matches, then oldest first */
-    size_t first = j->count, found = 0;
-    for (size_t k = 0; k < j->count && found < limit; k++) {
-        size_t slot = (j->next + j->capacity - 1 - k) % j->capacity;
-        const mock_journal_entry *e = &j->ring[slot];
-        if ((mch_id && strcmp(e->mch_id, mch_id) != 0)
-            || (out_trade_no && strcmp(e->out_trade_no, out_trade_no) != 0))
-            continue;
-        found++;
-        first = k;
-    }
-    for (size_t k = first + 1; found && k-- > 0;) {
-        const mock_journal_entry *e = &j->ring[(j->next + j->capacity - 1 - k) % j->capacity];
-        if ((mch_id && strcmp(e->mch_id, mch_id) != 0)
-            || (out_trade_no && strcmp(e->out_trade_no, out_trade_no) != 0))
-            continue;
-        fn(e, user);
-    }
+    size_t first = NIL, found = 0;
+    for (size_t k = j->tail; k != NIL && found < limit; k = j->slots[k].prev)
+        if (matches(&j->slots[k].e, mch_id, out_trade_no)) {
+            found++;
+            first = k;
+        }
+    for (size_t k = first; k != NIL; k = j->slots[k].next)
+        if (matches(&j->slots[k].e, mch_id, out_trade_no))
+            fn(&j->slots[k].e, user);
     pthread_mutex_unlock(&j->lock);
 }

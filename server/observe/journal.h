@@ -1,16 +1,24 @@
 /*
- * server/observe/journal.h - the latest requests and responses, in a ring buffer
- * in memory, for GET /mock/journal: each with its merchant and the
+ * server/observe/journal.h - the latest requests and responses, in memory,
+ * for GET /mock/journal: each with its merchant and the
  * merchant's clock, the fault forced on it (rule or header), the state
  * change it caused and the linter's findings (docs/edge-cases.md), so a
  * session can be replayed (`upay-suite record`). Thread-safe (its own lock).
+ *
+ * It keeps each merchant's latest exchanges. Until it is full nothing is
+ * dropped; then a call of a merchant already holding its budget (capacity /
+ * MOCK_JOURNAL_MERCHANT_SHARE) drops that merchant's own oldest entry, and
+ * any other call drops the oldest entry of the merchant holding the most. So
+ * a busy merchant (a load test, a long session) cannot evict a quiet
+ * merchant's session, and a journal used by one merchant is a plain ring.
  */
 #ifndef UPAY_MOCK_JOURNAL_H
 #define UPAY_MOCK_JOURNAL_H
 
 #include <stddef.h>
 
-#define MOCK_JOURNAL_CAPACITY 2048  /* entries kept */
+#define MOCK_JOURNAL_CAPACITY 2048  /* entries kept (default; upay-mock --journal-size) */
+#define MOCK_JOURNAL_MERCHANT_SHARE 4  /* one merchant holds at most capacity / this */
 #define MOCK_JOURNAL_BODY_MAX 4096  /* bytes kept of each body */
 
 typedef struct mock_journal mock_journal;
@@ -38,6 +46,9 @@ typedef struct mock_journal_entry {
 
 /* A journal keeping `capacity` entries (0 = MOCK_JOURNAL_CAPACITY). NULL when out of memory. */
 mock_journal *mock_journal_new(size_t capacity);
+
+/* The entries one merchant may hold in a journal of `capacity` (0 = the default). */
+size_t mock_journal_budget(size_t capacity);
 
 /* Free the journal. NULL is a no-op. */
 void mock_journal_free(mock_journal *j);

@@ -15,7 +15,9 @@
 
 #include <upay.h>
 
+#include "bail.h"
 #include "client_run.h"
+#include "exit.h"
 #include "client_scenario.h"
 #include "mock.h"
 #include "report.h"
@@ -237,25 +239,33 @@ int suite_client_main(int argc, char **argv, FILE *out, FILE *errout)
     memset(mocks, 0, sizeof mocks);
     suite_buf err = {0};
     size_t n = 0;
-    int status = 2;
+    double total = 0.0;
+    int status = SUITE_EXIT_USAGE;
 
-    if (parse(argc, argv, &o, errout) != 0) {
+    int parsed = parse(argc, argv, &o, errout) == 0;
+    suite_bail_to to = {.prog = "upay-suite client", .tap = o.tap ? out : NULL, .junit = o.junit,
+                        .errout = errout};
+    if (!parsed) {
         usage(errout);
-        return 2;
+        return suite_bail(&to, SUITE_EXIT_USAGE, "usage", "the command line is wrong (above)");
     }
     if (o.help) {
         usage(out);
-        return 0;
+        return SUITE_EXIT_OK;
     }
     FILE *console = o.tap ? errout : out;
+    if (o.junit && !o.list && suite_output_check(o.junit, &err) != 0) {
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "output", suite_buf_str(&err));
+        goto done;
+    }
     int problems = 0;
     if (o.npaths == 0)
         problems = suite_client_load(&set, default_path(), &err);
     for (size_t i = 0; i < o.npaths; i++)
         problems += suite_client_load(&set, o.paths[i], &err);
     if (problems) {
-        fprintf(errout, "%supay-suite client: %d problem(s) in the scenario files\n",
-                suite_buf_str(&err), problems);
+        suite_buf_printf(&err, "%d problem(s) in the scenario files\n", problems);
+        status = suite_bail(&to, SUITE_EXIT_USAGE, "scenarios", suite_buf_str(&err));
         goto done;
     }
     suite_filter filter = {.tags = o.tags, .ntags = o.ntags, .names = o.names,
@@ -281,9 +291,11 @@ int suite_client_main(int argc, char **argv, FILE *out, FILE *errout)
         status = 0;
         goto done;
     }
-    if (n == 0) {
-        fprintf(errout, "upay-suite client: no scenario matches\n");
-        goto done;
+    if (n == 0) {   /* an empty selection: nothing failed */
+        fprintf(console, "upay-suite client: no scenario selected (of %zu loaded)\n", set.count);
+        suite_console_summary(console, NULL, 0, 0.0);
+        status = SUITE_EXIT_OK;
+        goto report;
     }
     if (upay_global_init() != UPAY_OK) {   /* libcurl, before any thread */
         fprintf(errout, "upay-suite client: libcurl could not start\n");
@@ -292,10 +304,18 @@ int suite_client_main(int argc, char **argv, FILE *out, FILE *errout)
     unsigned long long seed = o.has_seed ? o.seed : (unsigned long long)time(NULL);
     pool p = {.n = n, .items = items, .console = console, .quiet = o.quiet};
     if (o.target) {
-        if (suite_target_open_url(&mocks[0], o.target, &err) != 0 || !suite_target_probe(&mocks[0])) {
-            fprintf(errout, "upay-suite client: %s needs mock control (GET /mock/health): the "
-                            "verdict reads the mock's journal and orders %s\n", o.target,
-                    suite_buf_str(&err));
+        if (suite_target_open_url(&mocks[0], o.target, &err) != 0) {
+            status = suite_bail(&to, SUITE_EXIT_USAGE, "usage", suite_buf_str(&err));
+            goto done;
+        }
+        if (suite_target_reach(&mocks[0], &err) != 0) {
+            status = suite_bail(&to, SUITE_EXIT_TARGET, "target", suite_buf_str(&err));
+            goto done;
+        }
+        if (!suite_target_probe(&mocks[0])) {
+            suite_buf_printf(&err, "%s needs mock control (GET /mock/health): the verdict "
+                                   "reads the mock's journal and orders", o.target);
+            status = suite_bail(&to, SUITE_EXIT_TARGET, "target", suite_buf_str(&err));
             goto done;
         }
         p.mocks[0] = &mocks[0];
@@ -303,7 +323,7 @@ int suite_client_main(int argc, char **argv, FILE *out, FILE *errout)
     } else {
         if (start_mock(&mocks[0], NULL, seed, &err) != 0 ||
             (need_live && start_mock(&mocks[1], "live", seed, &err) != 0)) {
-            fprintf(errout, "upay-suite client: %s\n", suite_buf_str(&err));
+            status = suite_bail(&to, SUITE_EXIT_TARGET, "target", suite_buf_str(&err));
             goto done;
         }
         p.mocks[0] = &mocks[0];
@@ -339,16 +359,17 @@ int suite_client_main(int argc, char **argv, FILE *out, FILE *errout)
     for (unsigned i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     pthread_mutex_destroy(&p.lock);
-    double total = suite_now_ms() - start;
+    total = suite_now_ms() - start;
     suite_console_summary(console, outcomes, n, total);
+    status = suite_count(outcomes, n).failed ? SUITE_EXIT_FAILED : SUITE_EXIT_OK;
+report:
     if (o.tap)
-        suite_tap_write(out, outcomes, n);
-    status = suite_count(outcomes, n).failed ? 1 : 0;
+        suite_tap_write(out, outcomes, outcomes ? n : 0);
     if (o.junit) {
         suite_buf jerr = {0};
-        if (suite_junit_write(o.junit, outcomes, n, total, &jerr) != 0) {
+        if (suite_junit_write(o.junit, outcomes, outcomes ? n : 0, total, &jerr) != 0) {
             fprintf(errout, "upay-suite client: %s\n", suite_buf_str(&jerr));
-            status = 2;
+            status = SUITE_EXIT_USAGE;
         }
         suite_buf_free(&jerr);
     }

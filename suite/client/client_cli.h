@@ -14,8 +14,11 @@
  * COMMAND (required), --target URL, --agent-id, --key, -j N, --junit FILE,
  * --tap, --name GLOB, --tag GLOB, --rule GLOB, --seed N, --list, -q,
  * --help; then FILES or DIRS (default scenarios/client). Returns the exit
- * status: 0 nothing failed, 1 a scenario failed, 2 usage, scenario-file or
- * target errors.
+ * status of upay-suite (exit.h): 0 nothing failed (an empty selection
+ * included), 1 a scenario failed, 2 usage, scenario-file (file:line:column)
+ * or report-path errors, 3 the --target cannot be reached, is no UnifiedPay
+ * gateway or has no mock control, or an embedded mock cannot start. A run
+ * that cannot run still writes the JUnit and TAP reports asked for (bail.h).
  */
 int suite_client_main(int argc, char **argv, FILE *out, FILE *errout);
 

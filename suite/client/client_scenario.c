@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "jsonc.h"
+
 static const char *const OUTCOME_NAMES[] = {
     "PAID", "NOT_PAID", "UNKNOWN", "REFUNDED", "REFUND_PENDING",
     "REFUND_FAILED", "REFUND_UNKNOWN", "CANCELLED",
@@ -274,13 +276,10 @@ int suite_client_load_text(suite_client_set *set, const char *text_in, const cha
         suite_buf_printf(errors, "%s: out of memory\n", file);
         return 1;
     }
-    cJSON_Minify(copy);
-    cJSON *root = cJSON_Parse(copy);
+    cJSON *root = suite_jsonc_parse(copy, file, errors);
     free(copy);
-    if (!root) {
-        suite_buf_printf(errors, "%s: not valid JSON\n", file);
+    if (!root)
         return 1;
-    }
     const cJSON *list = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "scenarios")
                                              : root;
     int problems = 0;

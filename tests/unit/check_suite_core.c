@@ -136,7 +136,6 @@ END_TEST
 
 static const char *const bad_files[] = {
     "{\"name\":\"x\",\"rules\":[\"R-PAY-01\"]}",                                  /* no steps */
-    "{\"name\":\"x\",\"steps\":[{\"call\":\"pay\"}]}",                            /* no rules */
     "{\"name\":\"x\",\"rules\":[\"PAY-1\"],\"steps\":[{\"call\":\"pay\"}]}",      /* bad rule id */
     "{\"name\":\"x\",\"rules\":[\"R-PAY-01\"],\"steps\":[{\"call\":\"pay\",\"raw\":{}}]}",
     "{\"name\":\"x\",\"rules\":[\"R-PAY-01\"],\"steps\":[{\"mock\":\"clock\",\"advance_seconds\":1}]}",
@@ -252,6 +251,43 @@ START_TEST(loader_accepts_comments_and_lists)
 }
 END_TEST
 
+/* A scenario written outside the library may name no rule; a named one must be a rule id. */
+START_TEST(loader_rules_optional)
+{
+    suite_set set = {0};
+    suite_buf err = {0};
+    const char *qa = "{\"name\":\"qa.counter\",\"steps\":[{\"set\":{\"a\":\"1\"}}]}";
+    ck_assert_msg(suite_load_text(&set, qa, "qa.json", &err) == 0, "%s", suite_buf_str(&err));
+    ck_assert_uint_eq(set.count, 1);
+    ck_assert_uint_eq(set.items[0]->nrules, 0);
+    const char *wrong = "{\"name\":\"qa.x\",\"rules\":[\"nope\"],\"steps\":[{\"set\":{\"a\":\"1\"}}]}";
+    ck_assert_int_eq(suite_load_text(&set, wrong, "qa2.json", &err), 1);
+    suite_set_free(&set);
+    suite_buf_free(&err);
+}
+END_TEST
+
+/* Problems name the file, line and column: of the JSON error, or of the scenario. */
+START_TEST(loader_names_line_and_column)
+{
+    suite_set set = {0};
+    suite_buf err = {0};
+    const char *broken = "// header\n{\"scenarios\": [\n  /* one */ {\"name\": \"a\",\n"
+                         "   \"steps\": [{\"set\": {\"x\": \"1\"}}],,\n]}\n";
+    ck_assert_int_eq(suite_load_text(&set, broken, "b.json", &err), 1);
+    ck_assert_msg(strstr(suite_buf_str(&err), "b.json:4:") != NULL, "%s", suite_buf_str(&err));
+    suite_buf_free(&err);
+    const char *unknown = "// header\n{\"scenarios\": [\n  {\"name\": \"ok\", \"steps\": "
+                          "[{\"set\": {\"x\": \"1\"}}]},\n  /* c */ {\"name\": \"bad\", "
+                          "\"stepz\": []}\n]}\n";
+    ck_assert_int_eq(suite_load_text(&set, unknown, "u.json", &err), 1);
+    ck_assert_msg(strstr(suite_buf_str(&err), "u.json:4:12: bad: ") != NULL, "%s",
+                  suite_buf_str(&err));
+    suite_set_free(&set);
+    suite_buf_free(&err);
+}
+END_TEST
+
 Suite *make_suite_core_suite(void)
 {
     Suite *s = suite_create("suite_core");
@@ -266,6 +302,8 @@ Suite *make_suite_core_suite(void)
     tcase_add_loop_test(tc, loader_rejects_bad_scenarios, 0, sizeof bad_files / sizeof bad_files[0]);
     tcase_add_test(tc, loader_accepts_ordinary_patterns);
     tcase_add_test(tc, loader_accepts_comments_and_lists);
+    tcase_add_test(tc, loader_rules_optional);
+    tcase_add_test(tc, loader_names_line_and_column);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -53,7 +53,7 @@ START_TEST(loader_rejects_bad_mock_objects)
     suite_set set = {0};
     suite_buf err = {0};
     ck_assert_int_gt(suite_load_text(&set, bad_mock[_i], "bad.json", &err), 0);
-    ck_assert_msg(strstr(suite_buf_str(&err), "bad.json: x:") != NULL, "%s", suite_buf_str(&err));
+    ck_assert_msg(strstr(suite_buf_str(&err), "bad.json:1:2: x:") != NULL, "%s", suite_buf_str(&err));
     ck_assert_uint_eq(set.count, 0);
     suite_set_free(&set);
     suite_buf_free(&err);

@@ -3,10 +3,12 @@
  * exact JUnit XML and TAP 13 text, XML escaping of failure messages, the
  * console summary line CI parses, and the --list table.
  */
+#define _XOPEN_SOURCE 700 /* posix_openpt(): a terminal for the colour test */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -181,6 +183,45 @@ START_TEST(tap_quotes_file_path)
 }
 END_TEST
 
+/* Colours on a terminal only, and never with NO_COLOR. */
+START_TEST(console_colours_on_a_terminal_only)
+{
+    fixture fx;
+    fixture_load(&fx);
+    unsetenv("NO_COLOR");
+    FILE *piped = tmpfile();
+    ck_assert_ptr_nonnull(piped);
+    ck_assert_int_eq(suite_console_colour(piped), 0);
+    suite_console_progress(&fx.out[0], 1, 3, piped);
+    char *text = read_stream(piped);
+    fclose(piped);
+    ck_assert_msg(strchr(text, '\033') == NULL, "%s", text);
+    free(text);
+
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    ck_assert_int_ge(master, 0);
+    ck_assert_int_eq(grantpt(master), 0);
+    ck_assert_int_eq(unlockpt(master), 0);
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    ck_assert_int_ge(slave, 0);
+    FILE *tty = fdopen(slave, "w");
+    ck_assert_ptr_nonnull(tty);
+    ck_assert_int_eq(suite_console_colour(tty), 1);
+    suite_console_progress(&fx.out[0], 1, 3, tty);
+    char got[512] = "";
+    ssize_t len = read(master, got, sizeof got - 1);
+    ck_assert_int_gt(len, 0);
+    got[len] = '\0';
+    ck_assert_msg(strstr(got, "\033[32mPASS\033[0m pay.ok") != NULL, "%s", got);
+    setenv("NO_COLOR", "1", 1);
+    ck_assert_int_eq(suite_console_colour(tty), 0);
+    unsetenv("NO_COLOR");
+    fclose(tty);
+    close(master);
+    suite_set_free(&fx.set);
+}
+END_TEST
+
 START_TEST(console_summary_line)
 {
     fixture fx;
@@ -273,6 +314,7 @@ Suite *make_suite_report_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("console");
     tcase_add_test(tc, console_summary_line);
+    tcase_add_test(tc, console_colours_on_a_terminal_only);
     tcase_add_test(tc, list_exact);
     suite_add_tcase(s, tc);
     tc = tcase_create("escape");

@@ -271,12 +271,29 @@ START_TEST(decide_names_decisions_and_no_text_is_matched)
 }
 END_TEST
 
+/* The loader takes a scenario without rules (a QA engineer's); the library does not. */
+START_TEST(library_scenarios_name_rules)
+{
+    suite_set set = {0};
+    suite_buf err = {0}, bare = {0};
+    ck_assert_int_eq(suite_load_path(&set, UPAY_SOURCE_DIR "/scenarios", &err), 0);
+    for (size_t i = 0; i < set.count; i++)
+        if (set.items[i]->nrules == 0)
+            suite_buf_printf(&bare, " %s", set.items[i]->name);
+    ck_assert_msg(bare.len == 0, "library scenarios naming no rule:%s", suite_buf_str(&bare));
+    suite_buf_free(&bare);
+    suite_buf_free(&err);
+    suite_set_free(&set);
+}
+END_TEST
+
 Suite *make_suite_rules_suite(void)
 {
     Suite *s = suite_create("suite_rules");
     TCase *tc = tcase_create("coverage");
     tcase_add_test(tc, every_rule_has_a_scenario);
     tcase_add_test(tc, every_named_rule_exists);
+    tcase_add_test(tc, library_scenarios_name_rules);
     suite_add_tcase(s, tc);
     tc = tcase_create("sources");
     tcase_add_test(tc, every_rule_says_where_it_comes_from);
