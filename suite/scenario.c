@@ -372,9 +372,11 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
     static const char *const raw_keys[] = {"raw", "title", "repeat", "expect", "capture", "decide", "dialect", NULL};
     static const char *const flow_keys[] = {"flow", "params", "options", "as", "timeout_ms",
                                             "title", "repeat", "expect", "capture", "decide", "dialect", NULL};
-    static const char *const mock_keys[] = {"mock", "advance_seconds", "rule", "title", "repeat",
+    static const char *const mock_keys[] = {"mock", "advance_seconds", "rule", "scan", "title", "repeat",
                                             "expect", "capture", "decide", "dialect", NULL};
     static const char *const set_keys[] = {"set", "title", NULL};
+    static const char *const notify_keys[] = {"notify", "key", "timeout_ms", "title", "repeat",
+                                              "expect", "capture", "dialect", NULL};
     static const char *const parallel_keys[] = {"parallel", "title", "expect", "decide",
                                                 "dialect", "capture", NULL};
     (void)common;
@@ -384,16 +386,16 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
         suite_buf_printf(err, "%s: a step must be an object", what);
         return -1;
     }
-    const char *kinds[] = {"call", "raw", "flow", "mock", "set", "parallel"};
+    const char *kinds[] = {"call", "raw", "flow", "mock", "set", "parallel", "notify"};
     int found = -1, nfound = 0;
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 7; i++)
         if (cJSON_GetObjectItemCaseSensitive(st, kinds[i])) {
             found = i;
             nfound++;
         }
     if (nfound != 1) {
-        suite_buf_printf(err, "%s: needs exactly one of call, raw, flow, mock, set, parallel",
-                         what);
+        suite_buf_printf(err, "%s: needs exactly one of call, raw, flow, mock, set, parallel, "
+                              "notify", what);
         return -1;
     }
     out->kind = (suite_step_kind)found;
@@ -443,9 +445,20 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
                                    strcmp(v->valuestring, "rules") != 0 &&
                                    strcmp(v->valuestring, "journal") != 0 &&
                                    strcmp(v->valuestring, "merchant") != 0 &&
+                                   strcmp(v->valuestring, "scan") != 0 &&
+                                   strcmp(v->valuestring, "notifications") != 0 &&
                                    strcmp(v->valuestring, "lint") != 0)) {
             suite_buf_printf(err, "%s: \"mock\" must be reset, clock, orders, restart, rule, "
-                                  "rules, journal, merchant or lint", what);
+                                  "rules, journal, merchant, scan, notifications or lint", what);
+            return -1;
+        }
+        if ((strcmp(v->valuestring, "scan") == 0) != (cJSON_GetObjectItemCaseSensitive(st, "scan") != NULL) ||
+            (cJSON_GetObjectItemCaseSensitive(st, "scan") &&
+             (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(st, "scan")) ||
+              check_params(cJSON_GetObjectItemCaseSensitive(st, "scan"), what, err) != 0))) {
+            if (!err->len)
+                suite_buf_printf(err, "%s: \"scan\" (an object: out_trade_no, action, persona, "
+                                      "notify_fault) goes with \"mock\": \"scan\"", what);
             return -1;
         }
         if ((strcmp(v->valuestring, "rule") == 0) != (cJSON_GetObjectItemCaseSensitive(st, "rule") != NULL)) {
@@ -479,6 +492,31 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
         if (only_keys(st, parallel_keys, what, err) != 0 ||
             check_parallel(v, index, requires, mock, out, err) != 0)
             return -1;
+        break;
+    case SUITE_STEP_NOTIFY:
+        if (only_keys(st, notify_keys, what, err) != 0)
+            return -1;
+        if (!cJSON_IsString(v) || (strcmp(v->valuestring, "success") != 0 &&
+                                   strcmp(v->valuestring, "fail") != 0 &&
+                                   strcmp(v->valuestring, "silence") != 0 &&
+                                   strcmp(v->valuestring, "slow") != 0)) {
+            suite_buf_printf(err, "%s: \"notify\" must be success, fail, silence or slow "
+                                  "(the answer to give)", what);
+            return -1;
+        }
+        {
+            const cJSON *key = cJSON_GetObjectItemCaseSensitive(st, "key");
+            if (key && (!cJSON_IsString(key) || suite_template_check(key->valuestring, err) != 0)) {
+                if (!err->len)
+                    suite_buf_printf(err, "%s: \"key\" must be a string", what);
+                return -1;
+            }
+        }
+        if (!(requires & SUITE_REQ_MOCK)) {
+            suite_buf_printf(err, "%s: a notify step needs \"requires\": [\"mock\"] (the "
+                                  "customer pays through mock control)", what);
+            return -1;
+        }
         break;
     case SUITE_STEP_SET:
         if (only_keys(st, set_keys, what, err) != 0)
@@ -625,7 +663,15 @@ static suite_scenario *parse_scenario(const cJSON *obj, const char *file, suite_
             s->nsteps++;
             goto fail;
         }
+        if (s->steps[s->nsteps].kind == SUITE_STEP_NOTIFY)
+            s->notify = 1;
         s->nsteps++;
+    }
+    {
+        char *text = cJSON_PrintUnformatted(steps);   /* ${notify_url} without a notify step */
+        if (text && strstr(text, "${notify_url}"))
+            s->notify = 1;
+        cJSON_free(text);
     }
     return s;
 fail:

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "http.h"
+#include "notify.h"
 
 #define GET(obj, key) cJSON_GetObjectItemCaseSensitive((obj), (key))
 
@@ -852,6 +853,25 @@ static int exec_mock(suite_ctx *ctx, const suite_step *step, suite_step_result *
             free(body);
             return -1;
         }
+    } else if (!strcmp(what, "scan")) { /* the customer: POST /mock/preorders/pay */
+        int trc = 0;
+        cJSON *scan = suite_step_expand_json(ctx, GET(step->spec, "scan"), 0, &trc, err);
+        if (!scan)
+            return trc ? trc : -1;
+        if (!GET(scan, "mch_id"))
+            cJSON_AddStringToObject(scan, "mch_id", ctx->mch);
+        char *json = cJSON_PrintUnformatted(scan);
+        cJSON_Delete(scan);
+        int rc = json ? suite_mock_post(t, "preorders/pay", json, &status, &body, err) : -1;
+        out->request = json ? suite_strdup(json) : NULL;
+        cJSON_free(json);
+        if (rc != 0)
+            return -1;
+        if (status != 200 && !GET(GET(step->spec, "expect"), "_http_status")) {
+            suite_buf_printf(err, "POST /mock/preorders/pay: HTTP %ld: %s", status, body);
+            free(body);
+            return -1;
+        }
     } else if (!strcmp(what, "merchant")) { /* its agent and its /v2/ key */
         char *path = suite_strfmt("merchants/%s", ctx->mch);
         int rc = path ? suite_mock_get(t, path, ctx->mch, &status, &body, err) : -1;
@@ -925,6 +945,8 @@ int suite_step_exec(suite_ctx *ctx, const suite_step *step, suite_step_result *o
         return exec_mock(ctx, step, out, err);
     case SUITE_STEP_SET:
         return exec_set(ctx, step, out, err);
+    case SUITE_STEP_NOTIFY:
+        return suite_notify_exec(ctx, step, out, err);
     case SUITE_STEP_PARALLEL:
         break; /* the runner's (parallel.h) */
     }
