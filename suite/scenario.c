@@ -372,7 +372,8 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
     static const char *const raw_keys[] = {"raw", "title", "repeat", "expect", "capture", "decide", "dialect", NULL};
     static const char *const flow_keys[] = {"flow", "params", "options", "as", "timeout_ms",
                                             "title", "repeat", "expect", "capture", "decide", "dialect", NULL};
-    static const char *const mock_keys[] = {"mock", "advance_seconds", "rule", "scan", "title", "repeat",
+    static const char *const mock_keys[] = {"mock", "advance_seconds", "rule", "scan", "wait_ms", "title",
+                                            "repeat",
                                             "expect", "capture", "decide", "dialect", NULL};
     static const char *const set_keys[] = {"set", "title", NULL};
     static const char *const notify_keys[] = {"notify", "key", "timeout_ms", "title", "repeat",
@@ -475,6 +476,20 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
         if (!(requires & SUITE_REQ_MOCK)) {
             suite_buf_printf(err, "%s: a mock step needs \"requires\": [\"mock\"] (or clock)", what);
             return -1;
+        }
+        {
+            const cJSON *wait = cJSON_GetObjectItemCaseSensitive(st, "wait_ms");
+            static const char *const waitable[] = {"orders", "journal", "notifications", "rules",
+                                                   "lint", NULL};
+            int ok = 0;
+            for (size_t w = 0; waitable[w]; w++)
+                ok |= strcmp(v->valuestring, waitable[w]) == 0;
+            if (wait && (!ok || !cJSON_IsNumber(wait) || wait->valuedouble < 1 ||
+                         wait->valuedouble > 60000)) {
+                suite_buf_printf(err, "%s: \"wait_ms\" (1 to 60000) goes with mock orders, "
+                                      "journal, notifications, rules or lint", what);
+                return -1;
+            }
         }
         if (strcmp(v->valuestring, "clock") == 0) {
             const cJSON *adv = cJSON_GetObjectItemCaseSensitive(st, "advance_seconds");

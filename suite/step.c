@@ -14,8 +14,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "expect.h"
 #include "http.h"
 #include "notify.h"
+#include "target.h"
 
 #define GET(obj, key) cJSON_GetObjectItemCaseSensitive((obj), (key))
 
@@ -805,6 +807,65 @@ static int remember_rule(suite_ctx *ctx, const char *answer)
     return rc;
 }
 
+/* The view of a mock answer: _http_status, _body and every member (arrays as JSON text). */
+static void answer_view(upay_params *view, long status, const char *body)
+{
+    set_num(view, "_http_status", status);
+    upay_params_set(view, "_body", body);
+    cJSON *doc = cJSON_Parse(body);
+    for (const cJSON *m = cJSON_IsObject(doc) ? doc->child : NULL; m; m = m->next) {
+        if (cJSON_IsString(m)) {
+            upay_params_set(view, m->string, m->valuestring);
+        } else if (cJSON_IsNumber(m)) {
+            set_num(view, m->string, (long long)m->valuedouble);
+        } else if (cJSON_IsArray(m) || cJSON_IsObject(m)) {
+            char *text = cJSON_PrintUnformatted(m);
+            if (text)
+                upay_params_set(view, m->string, text);
+            cJSON_free(text);
+        }
+    }
+    cJSON_Delete(doc);
+}
+
+/*
+ * A GET of mock state with "wait_ms": asked again every 20 ms until the
+ * step's expectations hold or the time is up (the runner then reports what
+ * the last answer said). For what the mock does on its own threads: a
+ * notification's attempt is recorded after the merchant's answer.
+ */
+static int get_until(suite_ctx *ctx, const suite_step *step, const char *path, double wait_ms,
+                     long *status, char **body, suite_buf *err)
+{
+    const cJSON *expect = GET(step->spec, "expect");
+    double deadline = suite_now_ms() + wait_ms;
+    for (;;) {
+        if (suite_mock_get(ctx->target, path, ctx->mch, status, body, err) != 0)
+            return -1;
+        upay_params *view = upay_params_new();
+        if (!view)
+            return 0;
+        answer_view(view, *status, *body);
+        long long now = 0;
+        char num[32];
+        suite_buf tmp = {0};
+        if (suite_expect_uses_now(expect) && suite_target_now(ctx->target, ctx->mch, &now, &tmp) == 0) {
+            snprintf(num, sizeof num, "%lld", now);
+            suite_vars_set(ctx->vars, SUITE_VAR_GATEWAY_NOW, num);
+        }
+        suite_buf_free(&tmp);
+        int held = suite_expect_eval(expect, view, &ctx->env, &tmp) == 0;
+        suite_buf_free(&tmp);
+        upay_params_free(view);
+        if (held || suite_now_ms() >= deadline)
+            return 0;
+        free(*body);
+        *body = NULL;
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static int exec_mock(suite_ctx *ctx, const suite_step *step, suite_step_result *out,
                      suite_buf *err)
 {
@@ -880,28 +941,14 @@ static int exec_mock(suite_ctx *ctx, const suite_step *step, suite_step_result *
             return -1;
     } else {
         const char *path = !strcmp(what, "journal") ? "journal" : what;
-        if (suite_mock_get(t, path, ctx->mch, &status, &body, err) != 0)
+        const cJSON *wait = GET(step->spec, "wait_ms");
+        if (wait ? get_until(ctx, step, path, wait->valuedouble, &status, &body, err) != 0
+                 : suite_mock_get(t, path, ctx->mch, &status, &body, err) != 0)
             return -1;
     }
     out->response = body;
     out->http_status = status;
-    set_num(out->view, "_http_status", status);
-    upay_params_set(out->view, "_body", body);
-    /* Every member of the answer joins the view: arrays as JSON text. */
-    cJSON *doc = cJSON_Parse(body);
-    for (const cJSON *m = cJSON_IsObject(doc) ? doc->child : NULL; m; m = m->next) {
-        if (cJSON_IsString(m)) {
-            upay_params_set(out->view, m->string, m->valuestring);
-        } else if (cJSON_IsNumber(m)) {
-            set_num(out->view, m->string, (long long)m->valuedouble);
-        } else if (cJSON_IsArray(m) || cJSON_IsObject(m)) {
-            char *text = cJSON_PrintUnformatted(m);
-            if (text)
-                upay_params_set(out->view, m->string, text);
-            cJSON_free(text);
-        }
-    }
-    cJSON_Delete(doc);
+    answer_view(out->view, status, body);
     return 0;
 }
 
