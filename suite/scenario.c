@@ -521,9 +521,11 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
         }
         {
             const cJSON *key = cJSON_GetObjectItemCaseSensitive(st, "key");
-            if (key && (!cJSON_IsString(key) || suite_template_check(key->valuestring, err) != 0)) {
-                if (!err->len)
-                    suite_buf_printf(err, "%s: \"key\" must be a string", what);
+            suite_buf why = {0};
+            if (key && (!cJSON_IsString(key) || suite_template_check(key->valuestring, &why) != 0)) {
+                suite_buf_printf(err, "%s: \"key\" must be a string (a template): %s", what,
+                                 why.len ? suite_buf_str(&why) : "not a string");
+                suite_buf_free(&why);
                 return -1;
             }
         }
