@@ -191,29 +191,69 @@ static int send_all(int fd, const char *s, size_t n)
     return 0;
 }
 
-/* Answer as `how` says; the answer given goes to `*given` (a new string or NULL). */
-static void answer(int fd, const char *how, char **given)
+char *suite_notice_answer(suite_notice *n, const char *how)
 {
-    *given = NULL;
-    if (!strcmp(how, "silence"))
-        return;
-    if (!strcmp(how, "slow")) {
+    char *given = NULL;
+    if (n->fd >= 0 && !strcmp(how, "slow")) {
         char sink[512];
         double deadline = suite_now_ms() + SLOW_MS;
         for (;;) {   /* until the gateway hangs up */
             long left = (long)(deadline - suite_now_ms());
-            if (left <= 0 || wait_readable(fd, left) <= 0 || recv(fd, sink, sizeof sink, 0) <= 0)
+            if (left <= 0 || wait_readable(n->fd, left) <= 0 ||
+                recv(n->fd, sink, sizeof sink, 0) <= 0)
                 break;
         }
-        return;
+    } else if (n->fd >= 0 && strcmp(how, "silence") != 0) {
+        const char *text = !strcmp(how, "success") ? UPAY_NOTIFY_ACK : how;
+        char *resp = suite_strfmt("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                                  "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                                  strlen(text), text);
+        if (resp && send_all(n->fd, resp, strlen(resp)) == 0)
+            given = suite_strdup(text);
+        free(resp);
     }
-    const char *text = !strcmp(how, "success") ? UPAY_NOTIFY_ACK : "fail";
-    char *resp = suite_strfmt("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-                              "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-                              strlen(text), text);
-    if (resp && send_all(fd, resp, strlen(resp)) == 0)
-        *given = suite_strdup(text);
-    free(resp);
+    if (n->fd >= 0)
+        close(n->fd);
+    free(n->head);
+    memset(n, 0, sizeof *n);
+    n->fd = -1;
+    return given;
+}
+
+char *suite_notice_header(const suite_notice *n, const char *name)
+{
+    return n->head ? header(n->head, name) : NULL;
+}
+
+int suite_listener_take(suite_listener *l, long wait_ms, suite_notice *n, suite_buf *err)
+{
+    memset(n, 0, sizeof *n);
+    n->fd = -1;
+    int fd = -1;
+    double deadline = suite_now_ms() + (double)wait_ms;
+    while (fd < 0) {
+        long left = (long)(deadline - suite_now_ms());
+        if (left <= 0 || wait_readable(l->fd, left) <= 0) {
+            suite_buf_printf(err, "no notification arrived at %s within %ld ms", l->url,
+                             wait_ms);
+            return -1;
+        }
+        fd = accept(l->fd, NULL, NULL);
+        if (fd < 0 && errno != EINTR && errno != EAGAIN && errno != ECONNABORTED) {
+            suite_buf_printf(err, "accept on %s: %s", l->url, strerror(errno));
+            return -1;
+        }
+    }
+    request r;
+    if (read_request(fd, &r, err) != 0) {
+        close(fd);
+        return -1;
+    }
+    n->fd = fd;
+    n->head = r.data;
+    n->body = r.body;
+    n->body_len = r.body_len;
+    return 0;
 }
 
 static int set_num(upay_params *p, const char *name, long long v)
@@ -224,7 +264,7 @@ static int set_num(upay_params *p, const char *name, long long v)
 }
 
 /* The view of request `r` verified with `key`, the merchant's clock `now` at arrival. */
-static int make_view(const request *r, const char *key, long long now, upay_params *view)
+static int make_view(const suite_notice *r, const char *key, long long now, upay_params *view)
 {
     int bad = 0;
     upay_params *form = NULL;
@@ -253,10 +293,10 @@ static int make_view(const request *r, const char *key, long long now, upay_para
         bad |= set_num(view, "_since_paid", now - (long long)paid_at);
 
     char method[16] = "", path[256] = "";
-    sscanf(r->data, "%15s %255s", method, path);
+    sscanf(r->head, "%15s %255s", method, path);
     bad |= upay_params_set(view, "_method", method) != UPAY_OK;
     bad |= upay_params_set(view, "_path", path) != UPAY_OK;
-    char *ctype = header(r->data, "Content-Type");
+    char *ctype = header(r->head, "Content-Type");
     if (ctype)
         bad |= upay_params_set(view, "_content_type", ctype) != UPAY_OK;
     free(ctype);
@@ -287,42 +327,24 @@ int suite_notify_exec(suite_ctx *ctx, const suite_step *step, suite_step_result 
         suite_buf_puts(err, "out of memory");
         return -1;
     }
-    int lfd = ctx->listener->fd, fd = -1;
-    double deadline = suite_now_ms() + (double)wait_ms;
-    while (fd < 0) {
-        long left = (long)(deadline - suite_now_ms());
-        if (left <= 0 || wait_readable(lfd, left) <= 0) {
-            suite_buf_printf(err, "no notification for %s arrived at %s within %ld ms",
-                             ctx->mch, ctx->listener->url, wait_ms);
-            free(key);
-            return -1;
-        }
-        fd = accept(lfd, NULL, NULL);
-        if (fd < 0 && errno != EINTR && errno != EAGAIN && errno != ECONNABORTED) {
-            suite_buf_printf(err, "accept on %s: %s", ctx->listener->url, strerror(errno));
-            free(key);
-            return -1;
-        }
+    suite_notice n;
+    if (suite_listener_take(ctx->listener, wait_ms, &n, err) != 0) {
+        suite_buf_printf(err, " (merchant %s)", ctx->mch);
+        free(key);
+        return -1;
     }
-    request r;
-    int rc = read_request(fd, &r, err);
     long long now = 0;
-    if (rc == 0)
-        rc = suite_target_now(ctx->target, ctx->mch, &now, err);
+    int rc = suite_target_now(ctx->target, ctx->mch, &now, err);
     if (rc == 0) {
         out->url = suite_strdup(ctx->listener->url);
-        out->request = suite_strdup(r.body);
-        if (make_view(&r, key ? key : ctx->key, now, out->view) != 0) {
+        out->request = suite_strdup(n.body);
+        if (make_view(&n, key ? key : ctx->key, now, out->view) != 0) {
             suite_buf_puts(err, "out of memory");
             rc = -1;
         }
     }
-    if (rc == 0) {
-        answer(fd, how, &out->response);
-        out->http_status = out->response ? 200 : 0;
-    }
-    close(fd);
-    free(r.data);
+    out->response = suite_notice_answer(&n, rc == 0 ? how : "silence");
+    out->http_status = out->response ? 200 : 0;
     free(key);
     return rc;
 }

@@ -27,6 +27,33 @@ const char *suite_listener_url(const suite_listener *l);
 /* Stop listening; connections not yet accepted are reset. NULL is a no-op. */
 void suite_listener_close(suite_listener *l);
 
+/* One notification taken from a listener, its connection held open for the answer. */
+typedef struct suite_notice {
+    int fd;              /* the gateway's connection; -1 once answered */
+    char *head;          /* request line and headers, NUL-terminated; owned */
+    char *body;          /* the body, NUL-terminated (inside head's allocation) */
+    size_t body_len;
+} suite_notice;
+
+/*
+ * Take the next notification: wait at most `wait_ms` for the gateway to
+ * connect, then read its request (Content-Length, at most 3 s). 0 with `*n`
+ * filled, or -1 with a sentence in `err` (`*n` then holds nothing). Answer
+ * it with suite_notice_answer(), which also frees it.
+ */
+int suite_listener_take(suite_listener *l, long wait_ms, suite_notice *n, suite_buf *err);
+
+/*
+ * Answer `n` as `how` says ("success", "fail", "silence", "slow"; any
+ * other text is sent as the body of an HTTP 200), close the connection
+ * and free `n`. Returns the text sent (a new string), or NULL when nothing
+ * was sent.
+ */
+char *suite_notice_answer(suite_notice *n, const char *how);
+
+/* The value of header `name` of `n` (a new string), or NULL. */
+char *suite_notice_header(const suite_notice *n, const char *name);
+
 /*
  * The "notify" step: wait (at most "timeout_ms", 5000 by default) for the
  * next notification on ctx->listener, answer it ("success": 200 success,
