@@ -222,12 +222,7 @@ void suite_client_notify_run(const suite_client_config *cfg, suite_target *t,
     if (failures.len) {
         o->status = SUITE_FAIL;
         suite_buf msg = {0}, dd = {0};
-        for (const char *p = suite_buf_str(&failures); *p;) {
-            size_t k = strcspn(p, "\n");
-            if (k)
-                suite_buf_printf(&msg, "%s%.*s", msg.len ? "; " : "", (int)k, p);
-            p += k + (p[k] ? 1 : 0);
-        }
+        suite_client_join_lines(suite_buf_str(&failures), &msg);
         suite_buf_printf(&dd, "    action:   notify (%s pre-order %s, total_fee %lld%s%s)\n",
                          s->wallet, otn, s->total_fee, s->fault ? ", fault " : "",
                          s->fault ? s->fault : "");

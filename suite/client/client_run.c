@@ -158,6 +158,16 @@ int suite_client_read_outcome(const suite_client_scenario *s, const suite_prog_r
 }
 
 /* The tail (at most `max` bytes, whole lines) of `text`, indented, into `b`. */
+void suite_client_join_lines(const char *lines, suite_buf *msg)
+{
+    for (const char *p = lines; *p;) {
+        size_t n = strcspn(p, "\n");
+        if (n)
+            suite_buf_printf(msg, "%s%.*s", msg->len ? "; " : "", (int)n, p);
+        p += n + (p[n] ? 1 : 0);
+    }
+}
+
 void suite_client_tail(suite_buf *b, const char *label, const char *text, size_t max)
 {
     size_t len = strlen(text);
@@ -274,13 +284,7 @@ void suite_client_run_one(const suite_client_config *cfg, suite_target *t,
     if (failures.len) {
         o->status = SUITE_FAIL;
         suite_buf msg = {0}, d = {0};
-        /* The message: the broken rules on one line. */
-        for (const char *p = suite_buf_str(&failures); *p;) {
-            size_t n = strcspn(p, "\n");
-            if (n)
-                suite_buf_printf(&msg, "%s%.*s", msg.len ? "; " : "", (int)n, p);
-            p += n + (p[n] ? 1 : 0);
-        }
+        suite_client_join_lines(suite_buf_str(&failures), &msg);
         suite_buf_printf(&d, "    action:   %s (%s%s%s, total_fee %lld)\n",
                          suite_action_name(s->action), s->wallet, s->persona ? " persona " : "",
                          s->persona ? s->persona : "", s->total_fee);

@@ -55,6 +55,9 @@ void suite_client_env_free(contract_env *e);
 int suite_client_read_outcome(const suite_client_scenario *s, const suite_prog_result *pr,
                               char outcome[32], cJSON **line, suite_buf *why);
 
+/* The lines of `lines` joined with "; " onto `msg`: the broken rules on one line. */
+void suite_client_join_lines(const char *lines, suite_buf *msg);
+
 /* The end (at most `max` bytes, whole lines) of `text`, indented, into `b`. */
 void suite_client_tail(suite_buf *b, const char *label, const char *text, size_t max);
 
