@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "expect.h"
+#include "notify.h"
 #include "parallel.h"
 #include "step.h"
 
@@ -402,6 +403,19 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
     }
     if (s->mock && start_private(&ctx, s, position, o) != 0)
         goto done;
+    if (s->notify) {   /* the scenario's own notify_url (notify.h) */
+        suite_buf lerr = {0};
+        ctx.listener = suite_listener_open(&lerr);
+        if (!ctx.listener || suite_vars_set(ctx.vars, "notify_url",
+                                            suite_listener_url(ctx.listener)) != 0) {
+            o->status = SUITE_FAIL;
+            o->message = suite_strfmt("notify listener: %s",
+                                      lerr.len ? suite_buf_str(&lerr) : "out of memory");
+            suite_buf_free(&lerr);
+            goto done;
+        }
+        suite_buf_free(&lerr);
+    }
     for (size_t i = 0; i < s->nsteps && o->status == SUITE_PASS; i++) {
         const suite_step *step = &s->steps[i];
         const cJSON *dialect = GET(step->spec, "dialect");
@@ -450,6 +464,7 @@ static void run_scenario(const suite_run_config *cfg, upay_client *client,
         o->lint = fetch_lint(ctx.target, mch);
     remove_rules(&ctx, o);
 done:
+    suite_listener_close(ctx.listener);
     free(ctx.rules);
     upay_client_free(ctx.own_client); /* before the mock stops: see suite_embedded_stop() */
     suite_private_stop(ctx.priv);

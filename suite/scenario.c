@@ -381,9 +381,12 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
     static const char *const raw_keys[] = {"raw", "title", "repeat", "expect", "capture", "decide", "dialect", NULL};
     static const char *const flow_keys[] = {"flow", "params", "options", "as", "timeout_ms",
                                             "title", "repeat", "expect", "capture", "decide", "dialect", NULL};
-    static const char *const mock_keys[] = {"mock", "advance_seconds", "rule", "title", "repeat",
+    static const char *const mock_keys[] = {"mock", "advance_seconds", "rule", "scan", "wait_ms", "title",
+                                            "repeat",
                                             "expect", "capture", "decide", "dialect", NULL};
     static const char *const set_keys[] = {"set", "title", NULL};
+    static const char *const notify_keys[] = {"notify", "key", "timeout_ms", "title", "repeat",
+                                              "expect", "capture", "dialect", NULL};
     static const char *const parallel_keys[] = {"parallel", "title", "expect", "decide",
                                                 "dialect", "capture", NULL};
     (void)common;
@@ -393,16 +396,16 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
         suite_buf_printf(err, "%s: a step must be an object", what);
         return -1;
     }
-    const char *kinds[] = {"call", "raw", "flow", "mock", "set", "parallel"};
+    const char *kinds[] = {"call", "raw", "flow", "mock", "set", "parallel", "notify"};
     int found = -1, nfound = 0;
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 7; i++)
         if (cJSON_GetObjectItemCaseSensitive(st, kinds[i])) {
             found = i;
             nfound++;
         }
     if (nfound != 1) {
-        suite_buf_printf(err, "%s: needs exactly one of call, raw, flow, mock, set, parallel",
-                         what);
+        suite_buf_printf(err, "%s: needs exactly one of call, raw, flow, mock, set, parallel, "
+                              "notify", what);
         return -1;
     }
     out->kind = (suite_step_kind)found;
@@ -452,9 +455,20 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
                                    strcmp(v->valuestring, "rules") != 0 &&
                                    strcmp(v->valuestring, "journal") != 0 &&
                                    strcmp(v->valuestring, "merchant") != 0 &&
+                                   strcmp(v->valuestring, "scan") != 0 &&
+                                   strcmp(v->valuestring, "notifications") != 0 &&
                                    strcmp(v->valuestring, "lint") != 0)) {
             suite_buf_printf(err, "%s: \"mock\" must be reset, clock, orders, restart, rule, "
-                                  "rules, journal, merchant or lint", what);
+                                  "rules, journal, merchant, scan, notifications or lint", what);
+            return -1;
+        }
+        if ((strcmp(v->valuestring, "scan") == 0) != (cJSON_GetObjectItemCaseSensitive(st, "scan") != NULL) ||
+            (cJSON_GetObjectItemCaseSensitive(st, "scan") &&
+             (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(st, "scan")) ||
+              check_params(cJSON_GetObjectItemCaseSensitive(st, "scan"), what, err) != 0))) {
+            if (!err->len)
+                suite_buf_printf(err, "%s: \"scan\" (an object: out_trade_no, action, persona, "
+                                      "notify_fault) goes with \"mock\": \"scan\"", what);
             return -1;
         }
         if ((strcmp(v->valuestring, "rule") == 0) != (cJSON_GetObjectItemCaseSensitive(st, "rule") != NULL)) {
@@ -472,6 +486,20 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
             suite_buf_printf(err, "%s: a mock step needs \"requires\": [\"mock\"] (or clock)", what);
             return -1;
         }
+        {
+            const cJSON *wait = cJSON_GetObjectItemCaseSensitive(st, "wait_ms");
+            static const char *const waitable[] = {"orders", "journal", "notifications", "rules",
+                                                   "lint", NULL};
+            int ok = 0;
+            for (size_t w = 0; waitable[w]; w++)
+                ok |= strcmp(v->valuestring, waitable[w]) == 0;
+            if (wait && (!ok || !cJSON_IsNumber(wait) || wait->valuedouble < 1 ||
+                         wait->valuedouble > 60000)) {
+                suite_buf_printf(err, "%s: \"wait_ms\" (1 to 60000) goes with mock orders, "
+                                      "journal, notifications, rules or lint", what);
+                return -1;
+            }
+        }
         if (strcmp(v->valuestring, "clock") == 0) {
             const cJSON *adv = cJSON_GetObjectItemCaseSensitive(st, "advance_seconds");
             if (!cJSON_IsNumber(adv) || adv->valuedouble < 0) {
@@ -488,6 +516,33 @@ static int check_step(const cJSON *st, size_t index, unsigned requires, const cJ
         if (only_keys(st, parallel_keys, what, err) != 0 ||
             check_parallel(v, index, requires, mock, out, err) != 0)
             return -1;
+        break;
+    case SUITE_STEP_NOTIFY:
+        if (only_keys(st, notify_keys, what, err) != 0)
+            return -1;
+        if (!cJSON_IsString(v) || (strcmp(v->valuestring, "success") != 0 &&
+                                   strcmp(v->valuestring, "fail") != 0 &&
+                                   strcmp(v->valuestring, "silence") != 0 &&
+                                   strcmp(v->valuestring, "slow") != 0)) {
+            suite_buf_printf(err, "%s: \"notify\" must be success, fail, silence or slow "
+                                  "(the answer to give)", what);
+            return -1;
+        }
+        {
+            const cJSON *key = cJSON_GetObjectItemCaseSensitive(st, "key");
+            suite_buf why = {0};
+            if (key && (!cJSON_IsString(key) || suite_template_check(key->valuestring, &why) != 0)) {
+                suite_buf_printf(err, "%s: \"key\" must be a string (a template): %s", what,
+                                 why.len ? suite_buf_str(&why) : "not a string");
+                suite_buf_free(&why);
+                return -1;
+            }
+        }
+        if (!(requires & SUITE_REQ_MOCK)) {
+            suite_buf_printf(err, "%s: a notify step needs \"requires\": [\"mock\"] (the "
+                                  "customer pays through mock control)", what);
+            return -1;
+        }
         break;
     case SUITE_STEP_SET:
         if (only_keys(st, set_keys, what, err) != 0)
@@ -634,7 +689,15 @@ static suite_scenario *parse_scenario(const cJSON *obj, const char *file, suite_
             s->nsteps++;
             goto fail;
         }
+        if (s->steps[s->nsteps].kind == SUITE_STEP_NOTIFY)
+            s->notify = 1;
         s->nsteps++;
+    }
+    {
+        char *text = cJSON_PrintUnformatted(steps);   /* ${notify_url} without a notify step */
+        if (text && strstr(text, "${notify_url}"))
+            s->notify = 1;
+        cJSON_free(text);
     }
     return s;
 fail:

@@ -31,7 +31,8 @@ typedef enum suite_step_kind {
     SUITE_STEP_FLOW,   /* a libupay flow: "flow": "barcode_pay" | "refund" */
     SUITE_STEP_MOCK,   /* mock control: "mock": "reset" | "clock" | "orders" | "restart" */
     SUITE_STEP_SET,    /* define variables: "set": {name: value} */
-    SUITE_STEP_PARALLEL /* "parallel": [call steps]: sent at once, expectations on the set */
+    SUITE_STEP_PARALLEL, /* "parallel": [call steps]: sent at once, expectations on the set */
+    SUITE_STEP_NOTIFY  /* take the next notification: "notify": "success" | "fail" | ... */
 } suite_step_kind;
 
 typedef struct suite_step {
@@ -58,6 +59,8 @@ typedef struct suite_scenario {
     size_t index;        /* position in load order */
     const char *dialect; /* "seed" or "live": runs only on a target of that dialect; NULL =
                             any. Borrowed from json */
+    int notify;          /* it has a notify step or names ${notify_url}: the runner opens
+                            a listener for it (notify.h) */
     const cJSON *mock;   /* "mock" object: run on a private mock (private_mock.h); NULL
                             = the shared target. Borrowed from json */
     cJSON *json;         /* the scenario object; owned */

@@ -14,7 +14,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "expect.h"
 #include "http.h"
+#include "notify.h"
+#include "target.h"
 
 #define GET(obj, key) cJSON_GetObjectItemCaseSensitive((obj), (key))
 
@@ -804,6 +807,65 @@ static int remember_rule(suite_ctx *ctx, const char *answer)
     return rc;
 }
 
+/* The view of a mock answer: _http_status, _body and every member (arrays as JSON text). */
+static void answer_view(upay_params *view, long status, const char *body)
+{
+    set_num(view, "_http_status", status);
+    upay_params_set(view, "_body", body);
+    cJSON *doc = cJSON_Parse(body);
+    for (const cJSON *m = cJSON_IsObject(doc) ? doc->child : NULL; m; m = m->next) {
+        if (cJSON_IsString(m)) {
+            upay_params_set(view, m->string, m->valuestring);
+        } else if (cJSON_IsNumber(m)) {
+            set_num(view, m->string, (long long)m->valuedouble);
+        } else if (cJSON_IsArray(m) || cJSON_IsObject(m)) {
+            char *text = cJSON_PrintUnformatted(m);
+            if (text)
+                upay_params_set(view, m->string, text);
+            cJSON_free(text);
+        }
+    }
+    cJSON_Delete(doc);
+}
+
+/*
+ * A GET of mock state with "wait_ms": asked again every 20 ms until the
+ * step's expectations hold or the time is up (the runner then reports what
+ * the last answer said). For what the mock does on its own threads: a
+ * notification's attempt is recorded after the merchant's answer.
+ */
+static int get_until(suite_ctx *ctx, const suite_step *step, const char *path, double wait_ms,
+                     long *status, char **body, suite_buf *err)
+{
+    const cJSON *expect = GET(step->spec, "expect");
+    double deadline = suite_now_ms() + wait_ms;
+    for (;;) {
+        if (suite_mock_get(ctx->target, path, ctx->mch, status, body, err) != 0)
+            return -1;
+        upay_params *view = upay_params_new();
+        if (!view)
+            return 0;
+        answer_view(view, *status, *body);
+        long long now = 0;
+        char num[32];
+        suite_buf tmp = {0};
+        if (suite_expect_uses_now(expect) && suite_target_now(ctx->target, ctx->mch, &now, &tmp) == 0) {
+            snprintf(num, sizeof num, "%lld", now);
+            suite_vars_set(ctx->vars, SUITE_VAR_GATEWAY_NOW, num);
+        }
+        suite_buf_free(&tmp);
+        int held = suite_expect_eval(expect, view, &ctx->env, &tmp) == 0;
+        suite_buf_free(&tmp);
+        upay_params_free(view);
+        if (held || suite_now_ms() >= deadline)
+            return 0;
+        free(*body);
+        *body = NULL;
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static int exec_mock(suite_ctx *ctx, const suite_step *step, suite_step_result *out,
                      suite_buf *err)
 {
@@ -852,6 +914,25 @@ static int exec_mock(suite_ctx *ctx, const suite_step *step, suite_step_result *
             free(body);
             return -1;
         }
+    } else if (!strcmp(what, "scan")) { /* the customer: POST /mock/preorders/pay */
+        int trc = 0;
+        cJSON *scan = suite_step_expand_json(ctx, GET(step->spec, "scan"), 0, &trc, err);
+        if (!scan)
+            return trc ? trc : -1;
+        if (!GET(scan, "mch_id"))
+            cJSON_AddStringToObject(scan, "mch_id", ctx->mch);
+        char *json = cJSON_PrintUnformatted(scan);
+        cJSON_Delete(scan);
+        int rc = json ? suite_mock_post(t, "preorders/pay", json, &status, &body, err) : -1;
+        out->request = json ? suite_strdup(json) : NULL;
+        cJSON_free(json);
+        if (rc != 0)
+            return -1;
+        if (status != 200 && !GET(GET(step->spec, "expect"), "_http_status")) {
+            suite_buf_printf(err, "POST /mock/preorders/pay: HTTP %ld: %s", status, body);
+            free(body);
+            return -1;
+        }
     } else if (!strcmp(what, "merchant")) { /* its agent and its /v2/ key */
         char *path = suite_strfmt("merchants/%s", ctx->mch);
         int rc = path ? suite_mock_get(t, path, ctx->mch, &status, &body, err) : -1;
@@ -860,28 +941,14 @@ static int exec_mock(suite_ctx *ctx, const suite_step *step, suite_step_result *
             return -1;
     } else {
         const char *path = !strcmp(what, "journal") ? "journal" : what;
-        if (suite_mock_get(t, path, ctx->mch, &status, &body, err) != 0)
+        const cJSON *wait = GET(step->spec, "wait_ms");
+        if (wait ? get_until(ctx, step, path, wait->valuedouble, &status, &body, err) != 0
+                 : suite_mock_get(t, path, ctx->mch, &status, &body, err) != 0)
             return -1;
     }
     out->response = body;
     out->http_status = status;
-    set_num(out->view, "_http_status", status);
-    upay_params_set(out->view, "_body", body);
-    /* Every member of the answer joins the view: arrays as JSON text. */
-    cJSON *doc = cJSON_Parse(body);
-    for (const cJSON *m = cJSON_IsObject(doc) ? doc->child : NULL; m; m = m->next) {
-        if (cJSON_IsString(m)) {
-            upay_params_set(out->view, m->string, m->valuestring);
-        } else if (cJSON_IsNumber(m)) {
-            set_num(out->view, m->string, (long long)m->valuedouble);
-        } else if (cJSON_IsArray(m) || cJSON_IsObject(m)) {
-            char *text = cJSON_PrintUnformatted(m);
-            if (text)
-                upay_params_set(out->view, m->string, text);
-            cJSON_free(text);
-        }
-    }
-    cJSON_Delete(doc);
+    answer_view(out->view, status, body);
     return 0;
 }
 
@@ -925,6 +992,8 @@ int suite_step_exec(suite_ctx *ctx, const suite_step *step, suite_step_result *o
         return exec_mock(ctx, step, out, err);
     case SUITE_STEP_SET:
         return exec_set(ctx, step, out, err);
+    case SUITE_STEP_NOTIFY:
+        return suite_notify_exec(ctx, step, out, err);
     case SUITE_STEP_PARALLEL:
         break; /* the runner's (parallel.h) */
     }

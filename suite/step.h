@@ -30,6 +30,8 @@ typedef struct suite_ctx {
     unsigned long long *rules;   /* ids of the mock rules its "rule" steps added, removed
                                     when the scenario ends (runner); owned */
     size_t nrules;
+    struct suite_listener *listener; /* the scenario's ${notify_url} (notify.h), or NULL;
+                                        owned by the runner */
 } suite_ctx;
 
 /* What one execution of a step produced. Strings owned; NULL when none. */

@@ -6,7 +6,9 @@ integrations often start, implementing the client conformance contract
 - it believes the first answer (no polling: "10001 paying" means not paid);
 - it checks no signature;
 - when a refund's answer is unclear it retries with a NEW out_refund_no;
-- it treats any error as "not paid".
+- it treats any error as "not paid";
+- it believes a notification without checking its signature, and marks
+  the order paid every time one comes (it keeps no record of what it did).
 
 `upay-suite client --cmd 'python3 examples/naive-pos/naive_pos.py'` must
 fail exactly the scenarios listed in tests/client_conformance/naive_fails.txt:
@@ -64,4 +66,13 @@ def cancel():
     return "CANCELLED" if a.get("state") == "SUCCESS" else "UNKNOWN"
 
 
-print(json.dumps({"outcome": {"pay": pay, "refund": refund, "cancel": cancel}[E["UPAY_ACTION"]]()}))
+def notify():
+    """A scan-to-pay notification: 'state=SUCCESS' is enough for it."""
+    n = dict(urllib.parse.parse_qsl(E["UPAY_NOTIFY_BODY"]))
+    return "PAID" if n.get("state") == "SUCCESS" else "REJECTED"
+
+
+ACTIONS = {"pay": pay, "refund": refund, "cancel": cancel, "notify": notify}
+outcome = ACTIONS[E["UPAY_ACTION"]]()
+print(json.dumps({"outcome": outcome, "answer": "success"} if E["UPAY_ACTION"] == "notify"
+                 else {"outcome": outcome}))

@@ -10,6 +10,7 @@
 #include <upay.h>
 
 #include "client_judge.h"
+#include "client_notify.h"
 #include "client_program.h"
 #include "step.h"
 #include "template.h"
@@ -94,27 +95,21 @@ static int arm(suite_target *t, const suite_client_scenario *s, const char *mch,
     return 0;
 }
 
-/* The environment of the contract (docs/client-conformance.md). */
-typedef struct contract_env {
-    char *vars[16];
-    size_t n;
-} contract_env;
-
-static void env_add(contract_env *e, const char *name, const char *value)
+void suite_client_env_add(contract_env *e, const char *name, const char *value)
 {
     if (e->n < sizeof e->vars / sizeof e->vars[0])
         e->vars[e->n++] = suite_strfmt("%s=%s", name, value ? value : "");
 }
 
-static void env_free(contract_env *e)
+void suite_client_env_free(contract_env *e)
 {
     for (size_t i = 0; i < e->n; i++)
         free(e->vars[i]);
 }
 
 /* Check the program's run and its last line; the outcome name into `outcome`. */
-static int read_outcome(const suite_client_scenario *s, const suite_prog_result *pr,
-                        char outcome[32], suite_buf *why)
+int suite_client_read_outcome(const suite_client_scenario *s, const suite_prog_result *pr,
+                              char outcome[32], cJSON **line_out, suite_buf *why)
 {
     if (!pr->started) {
         suite_buf_printf(why, "C-CONTRACT: the program could not be started: %s", pr->err);
@@ -134,6 +129,9 @@ static int read_outcome(const suite_client_scenario *s, const suite_prog_result 
                               "wants 0 and an outcome, UNKNOWN when unsure)", pr->exit_status);
         return -1;
     }
+    const unsigned notify = SUITE_OUT_PAID | SUITE_OUT_DUPLICATE | SUITE_OUT_REJECTED;
+    unsigned allowed = s->action == SUITE_ACTION_NOTIFY
+                           ? notify : ~(unsigned)(SUITE_OUT_DUPLICATE | SUITE_OUT_REJECTED);
     char *line = suite_prog_last_line(pr->out);
     cJSON *j = line ? cJSON_Parse(line) : NULL;
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(j, "outcome");
@@ -141,13 +139,18 @@ static int read_outcome(const suite_client_scenario *s, const suite_prog_result 
     if (!cJSON_IsObject(j))
         suite_buf_printf(why, "C-CONTRACT: the last line on standard output is not a JSON "
                               "object: \"%.120s\"", line ? line : "(no output)");
-    else if (!cJSON_IsString(o) || !suite_outcome_bit(o->valuestring))
+    else if (!cJSON_IsString(o) || !(suite_outcome_bit(o->valuestring) & allowed))
         suite_buf_printf(why, "C-CONTRACT: the last line has no valid \"outcome\" (PAID, "
                               "NOT_PAID, UNKNOWN, REFUNDED, REFUND_PENDING, REFUND_FAILED, "
-                              "REFUND_UNKNOWN or CANCELLED): %.120s", line);
+                              "REFUND_UNKNOWN or CANCELLED; notify: PAID, DUPLICATE or "
+                              "REJECTED): %.120s", line);
     else {
         snprintf(outcome, 32, "%s", o->valuestring);
         rc = 0;
+    }
+    if (rc == 0 && line_out) {
+        *line_out = j;
+        j = NULL;
     }
     cJSON_Delete(j);
     free(line);
@@ -155,7 +158,17 @@ static int read_outcome(const suite_client_scenario *s, const suite_prog_result 
 }
 
 /* The tail (at most `max` bytes, whole lines) of `text`, indented, into `b`. */
-static void tail(suite_buf *b, const char *label, const char *text, size_t max)
+void suite_client_join_lines(const char *lines, suite_buf *msg)
+{
+    for (const char *p = lines; *p;) {
+        size_t n = strcspn(p, "\n");
+        if (n)
+            suite_buf_printf(msg, "%s%.*s", msg->len ? "; " : "", (int)n, p);
+        p += n + (p[n] ? 1 : 0);
+    }
+}
+
+void suite_client_tail(suite_buf *b, const char *label, const char *text, size_t max)
 {
     size_t len = strlen(text);
     if (!len)
@@ -176,6 +189,10 @@ static void tail(suite_buf *b, const char *label, const char *text, size_t max)
 void suite_client_run_one(const suite_client_config *cfg, suite_target *t,
                           const suite_client_scenario *s, size_t index, suite_outcome *o)
 {
+    if (s->action == SUITE_ACTION_NOTIFY) {
+        suite_client_notify_run(cfg, t, s, index, o);
+        return;
+    }
     memset(o, 0, sizeof *o);
     o->scenario = &s->base;
     double start = suite_now_ms();
@@ -218,28 +235,28 @@ void suite_client_run_one(const suite_client_config *cfg, suite_target *t,
     journal = NULL;
     setup_ok = 1;
 
-    env_add(&env, "UPAY_URL", t->gateway_url);
-    env_add(&env, "UPAY_AGENT_ID", cfg->agent_id);
-    env_add(&env, "UPAY_KEY", cfg->key);
-    env_add(&env, "UPAY_MCH_ID", mch);
-    env_add(&env, "UPAY_ACTION", suite_action_name(s->action));
-    env_add(&env, "UPAY_OUT_TRADE_NO", otn);
-    env_add(&env, "UPAY_TOTAL_FEE", fee);
+    suite_client_env_add(&env, "UPAY_URL", t->gateway_url);
+    suite_client_env_add(&env, "UPAY_AGENT_ID", cfg->agent_id);
+    suite_client_env_add(&env, "UPAY_KEY", cfg->key);
+    suite_client_env_add(&env, "UPAY_MCH_ID", mch);
+    suite_client_env_add(&env, "UPAY_ACTION", suite_action_name(s->action));
+    suite_client_env_add(&env, "UPAY_OUT_TRADE_NO", otn);
+    suite_client_env_add(&env, "UPAY_TOTAL_FEE", fee);
     if (s->action == SUITE_ACTION_PAY) {
-        env_add(&env, "UPAY_AUTH_CODE", code);
-        env_add(&env, "UPAY_BODY", "upay-suite client conformance");
+        suite_client_env_add(&env, "UPAY_AUTH_CODE", code);
+        suite_client_env_add(&env, "UPAY_BODY", "upay-suite client conformance");
     } else {
-        env_add(&env, "UPAY_PAYTYPE", paytype);
+        suite_client_env_add(&env, "UPAY_PAYTYPE", paytype);
     }
     if (s->action == SUITE_ACTION_REFUND) {
-        env_add(&env, "UPAY_OUT_REFUND_NO", orn);
-        env_add(&env, "UPAY_REFUND_FEE", rfee);
+        suite_client_env_add(&env, "UPAY_OUT_REFUND_NO", orn);
+        suite_client_env_add(&env, "UPAY_REFUND_FEE", rfee);
     }
     suite_prog_run(cfg->command, (const char *const *)env.vars, env.n,
                    s->limit_seconds * (cfg->limit_scale > 0 ? cfg->limit_scale : 1.0), &pr);
 
     char outcome[32] = "";
-    int contract_ok = read_outcome(s, &pr, outcome, &failures) == 0;
+    int contract_ok = suite_client_read_outcome(s, &pr, outcome, NULL, &failures) == 0;
     if (!contract_ok)
         suite_buf_puts(&failures, "\n");
     journal = admin_get(t, "journal", mch, &err);
@@ -267,13 +284,7 @@ void suite_client_run_one(const suite_client_config *cfg, suite_target *t,
     if (failures.len) {
         o->status = SUITE_FAIL;
         suite_buf msg = {0}, d = {0};
-        /* The message: the broken rules on one line. */
-        for (const char *p = suite_buf_str(&failures); *p;) {
-            size_t n = strcspn(p, "\n");
-            if (n)
-                suite_buf_printf(&msg, "%s%.*s", msg.len ? "; " : "", (int)n, p);
-            p += n + (p[n] ? 1 : 0);
-        }
+        suite_client_join_lines(suite_buf_str(&failures), &msg);
         suite_buf_printf(&d, "    action:   %s (%s%s%s, total_fee %lld)\n",
                          suite_action_name(s->action), s->wallet, s->persona ? " persona " : "",
                          s->persona ? s->persona : "", s->total_fee);
@@ -284,8 +295,8 @@ void suite_client_run_one(const suite_client_config *cfg, suite_target *t,
             suite_buf_puts(&d, suite_buf_str(&detail));
         else
             suite_buf_printf(&d, "  %s\n", suite_buf_str(&msg));
-        tail(&d, "stdout", pr.out ? pr.out : "", 1500);
-        tail(&d, "stderr", pr.err ? pr.err : "", 1500);
+        suite_client_tail(&d, "stdout", pr.out ? pr.out : "", 1500);
+        suite_client_tail(&d, "stderr", pr.err ? pr.err : "", 1500);
         o->message = suite_buf_take(&msg);
         o->detail = suite_buf_take(&d);
         suite_buf_free(&msg);
@@ -302,7 +313,7 @@ admin_failed:
                               suite_buf_str(&err));
 done:
     o->ms = suite_now_ms() - start;
-    env_free(&env);
+    suite_client_env_free(&env);
     suite_prog_result_clear(&pr);
     cJSON_Delete(journal);
     cJSON_Delete(orders);

@@ -8,6 +8,9 @@
 #ifndef SUITE_CLIENT_RUN_H
 #define SUITE_CLIENT_RUN_H
 
+#include <cjson/cJSON.h>
+
+#include "client_program.h"
 #include "client_scenario.h"
 #include "runner.h"
 #include "target.h"
@@ -30,5 +33,32 @@ typedef struct suite_client_config {
  */
 void suite_client_run_one(const suite_client_config *cfg, suite_target *target,
                           const suite_client_scenario *s, size_t index, suite_outcome *o);
+
+/* Shared with client_notify.c. */
+
+/* The environment of the contract (docs/client-conformance.md): "NAME=value" strings. */
+typedef struct contract_env {
+    char *vars[16];
+    size_t n;
+} contract_env;
+
+/* Add NAME=value (copied; beyond 16 variables ignored). */
+void suite_client_env_add(contract_env *e, const char *name, const char *value);
+void suite_client_env_free(contract_env *e);
+
+/*
+ * Check one run of the program against the contract (started, exited 0 in
+ * time, a JSON object on its last line with a valid "outcome"): 0 with the
+ * outcome's name in `outcome` and the object in `*line` (may be NULL; the
+ * caller deletes), or -1 with "C-CONTRACT: ..." appended to `why`.
+ */
+int suite_client_read_outcome(const suite_client_scenario *s, const suite_prog_result *pr,
+                              char outcome[32], cJSON **line, suite_buf *why);
+
+/* The lines of `lines` joined with "; " onto `msg`: the broken rules on one line. */
+void suite_client_join_lines(const char *lines, suite_buf *msg);
+
+/* The end (at most `max` bytes, whole lines) of `text`, indented, into `b`. */
+void suite_client_tail(suite_buf *b, const char *label, const char *text, size_t max);
 
 #endif /* SUITE_CLIENT_RUN_H */

@@ -14,7 +14,7 @@
 
 static const char *const OUTCOME_NAMES[] = {
     "PAID", "NOT_PAID", "UNKNOWN", "REFUNDED", "REFUND_PENDING",
-    "REFUND_FAILED", "REFUND_UNKNOWN", "CANCELLED",
+    "REFUND_FAILED", "REFUND_UNKNOWN", "CANCELLED", "DUPLICATE", "REJECTED",
 };
 #define OUTCOME_COUNT (sizeof OUTCOME_NAMES / sizeof OUTCOME_NAMES[0])
 
@@ -44,6 +44,7 @@ const char *suite_action_name(suite_client_action a)
     case SUITE_ACTION_PAY: return "pay";
     case SUITE_ACTION_REFUND: return "refund";
     case SUITE_ACTION_CANCEL: return "cancel";
+    case SUITE_ACTION_NOTIFY: return "notify";
     }
     return "?";
 }
@@ -64,6 +65,7 @@ static void scenario_free(suite_client_scenario *s)
     free(s->wallet);
     free(s->persona);
     free(s->dialect);
+    free(s->fault);
     cJSON_Delete(s->arm);
     free(s);
 }
@@ -131,7 +133,7 @@ static int scenario_parse(suite_client_scenario *s, const cJSON *o, suite_buf *w
 {
     static const char *const keys[] = {
         "name", "description", "tags", "rules", "action", "wallet", "persona", "total_fee",
-        "refund_fee", "advance_seconds", "arm", "dialect", "limit_seconds", "accept", NULL,
+        "refund_fee", "advance_seconds", "arm", "dialect", "limit_seconds", "accept", "fault", NULL,
     };
     const cJSON *it;
     cJSON_ArrayForEach(it, o) {
@@ -145,7 +147,7 @@ static int scenario_parse(suite_client_scenario *s, const cJSON *o, suite_buf *w
     }
     const char *action = text(o, "action");
     if (!action) {
-        suite_buf_puts(why, "\"action\" (pay, refund or cancel) is required");
+        suite_buf_puts(why, "\"action\" (pay, refund, cancel or notify) is required");
         return -1;
     }
     if (strcmp(action, "pay") == 0)
@@ -154,8 +156,26 @@ static int scenario_parse(suite_client_scenario *s, const cJSON *o, suite_buf *w
         s->action = SUITE_ACTION_REFUND;
     else if (strcmp(action, "cancel") == 0)
         s->action = SUITE_ACTION_CANCEL;
+    else if (strcmp(action, "notify") == 0)
+        s->action = SUITE_ACTION_NOTIFY;
     else {
-        suite_buf_printf(why, "\"action\" must be pay, refund or cancel, not \"%s\"", action);
+        suite_buf_printf(why, "\"action\" must be pay, refund, cancel or notify, not \"%s\"",
+                         action);
+        return -1;
+    }
+    const char *fault = text(o, "fault");
+    if (cJSON_GetObjectItemCaseSensitive(o, "fault") &&
+        (s->action != SUITE_ACTION_NOTIFY || !fault ||
+         (strcmp(fault, "duplicate") != 0 && strcmp(fault, "bad_sign") != 0))) {
+        suite_buf_puts(why, "\"fault\" goes with action notify: duplicate or bad_sign");
+        return -1;
+    }
+    s->fault = fault ? suite_strdup(fault) : NULL;
+    if (s->action == SUITE_ACTION_NOTIFY &&
+        (cJSON_GetObjectItemCaseSensitive(o, "persona") || cJSON_GetObjectItemCaseSensitive(o, "arm") ||
+         cJSON_GetObjectItemCaseSensitive(o, "refund_fee") ||
+         cJSON_GetObjectItemCaseSensitive(o, "advance_seconds"))) {
+        suite_buf_puts(why, "action notify takes no persona, arm, refund_fee or advance_seconds");
         return -1;
     }
     if (cJSON_GetObjectItemCaseSensitive(o, "description") && !text(o, "description")) {
@@ -184,7 +204,7 @@ static int scenario_parse(suite_client_scenario *s, const cJSON *o, suite_buf *w
     }
     s->total_fee = 100;
     s->advance_seconds = s->action == SUITE_ACTION_CANCEL ? 20 : 0;
-    long long limit = 150;
+    long long limit = s->action == SUITE_ACTION_NOTIFY ? 3 : 150; /* the gateway waits 3 s */
     if (number(o, "total_fee", 1, 100000000000LL, &s->total_fee, why) != 0)
         return -1;
     s->refund_fee = s->total_fee;

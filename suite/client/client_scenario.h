@@ -18,7 +18,8 @@
 typedef enum suite_client_action {
     SUITE_ACTION_PAY,
     SUITE_ACTION_REFUND,
-    SUITE_ACTION_CANCEL
+    SUITE_ACTION_CANCEL,
+    SUITE_ACTION_NOTIFY    /* handle one scan-to-pay notification (client_notify.h) */
 } suite_client_action;
 
 /* What the program may say it now believes: one bit each. */
@@ -30,7 +31,9 @@ enum {
     SUITE_OUT_REFUND_PENDING = 1u << 4,
     SUITE_OUT_REFUND_FAILED = 1u << 5,
     SUITE_OUT_REFUND_UNKNOWN = 1u << 6,
-    SUITE_OUT_CANCELLED = 1u << 7
+    SUITE_OUT_CANCELLED = 1u << 7,
+    SUITE_OUT_DUPLICATE = 1u << 8,   /* notify: a repeat of one already processed */
+    SUITE_OUT_REJECTED = 1u << 9     /* notify: not believed (unverified, not my order) */
 };
 
 /* The bit of an outcome name ("PAID"...), or 0 when it is none. */
@@ -54,6 +57,8 @@ typedef struct suite_client_scenario {
     char *dialect;              /* mock dialect ("live"); NULL = the mock's default; owned */
     double limit_seconds;       /* the program's time limit; default 150 */
     unsigned accept;            /* outcomes accepted beyond what the truth allows */
+    char *fault;                /* notify: the notification fault (duplicate, bad_sign), or
+                                   NULL; owned */
 } suite_client_scenario;
 
 typedef struct suite_client_set {
@@ -74,7 +79,7 @@ int suite_client_load_text(suite_client_set *set, const char *text, const char *
 
 void suite_client_set_free(suite_client_set *set);
 
-/* "pay", "refund", "cancel". Static. */
+/* "pay", "refund", "cancel", "notify". Static. */
 const char *suite_action_name(suite_client_action a);
 
 #endif /* SUITE_CLIENT_SCENARIO_H */

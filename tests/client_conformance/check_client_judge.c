@@ -4,13 +4,16 @@
  * C- rule fails when its traffic breaks it and stays quiet when the
  * traffic keeps it. The naive POS test proves the verdicts end to end;
  * these prove the rules no naive program breaks (cadence, deadline, cancel
- * window, second pay, a failed refund number resent).
+ * window, second pay, a failed refund number resent), and the notify
+ * rules on hand-made deliveries (a genuine one rejected or left
+ * unacknowledged, which naive_pos.py does not do).
  */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "client/client_judge.h"
+#include "client/client_notify.h"
 
 /* One exchange: "call otn orn fee time mch_time fault|- response-json". */
 typedef struct row {
@@ -150,12 +153,49 @@ START_TEST(ledger_inconsistent)
 }
 END_TEST
 
+/* The notify judge: deliveries in order, and the rule that must fail (NULL: none). */
+typedef struct ncase {
+    const char *name;
+    suite_delivery d[3];
+    size_t n;
+    const char *want;
+} ncase;
+
+static const ncase NCASES[] = {
+    {"paid_once", {{1, 1, "PAID", "success"}}, 1, NULL},
+    {"duplicate_recognised", {{1, 1, "PAID", "success"}, {1, 1, "DUPLICATE", "success"}}, 2, NULL},
+    {"forgery_refused", {{0, 0, "REJECTED", "fail"}, {1, 1, "PAID", "success"}}, 2, NULL},
+    {"forgery_believed", {{0, 0, "PAID", "success"}}, 1, "C-NOTIFY-VERIFY"},
+    {"forgery_acknowledged", {{0, 0, "REJECTED", "success"}, {1, 1, "PAID", "success"}}, 2,
+     "C-NOTIFY-VERIFY"},
+    {"processed_twice", {{1, 1, "PAID", "success"}, {1, 1, "PAID", "success"}}, 2, "C-NOTIFY-ONCE"},
+    {"first_called_duplicate", {{1, 1, "DUPLICATE", "success"}}, 1, "C-NOTIFY-ONCE"},
+    {"genuine_rejected", {{1, 1, "REJECTED", "fail"}}, 1, "C-NOTIFY-ACK"},
+    {"genuine_not_acknowledged", {{1, 1, "PAID", "fail"}}, 1, "C-NOTIFY-ACK"},
+    {"slow_or_silent", {{1, 1, "PAID", NULL}}, 1, "C-NOTIFY-ACK"},
+};
+
+START_TEST(judge_notify)
+{
+    const ncase *c = &NCASES[_i];
+    suite_buf failures = {0};
+    int n = suite_notify_judge(c->d, c->n, &failures);
+    if (c->want)
+        ck_assert_msg(n >= 1 && strstr(suite_buf_str(&failures), c->want) != NULL,
+                      "%s: wanted %s, got: %s", c->name, c->want, suite_buf_str(&failures));
+    else
+        ck_assert_msg(n == 0, "%s: wanted no failure, got: %s", c->name, suite_buf_str(&failures));
+    suite_buf_free(&failures);
+}
+END_TEST
+
 Suite *make_client_judge_suite(void)
 {
     Suite *s = suite_create("client_judge");
     TCase *t = tcase_create("rules");
     tcase_add_loop_test(t, judge_rule, 0, (int)(sizeof CASES / sizeof CASES[0]));
     tcase_add_test(t, ledger_inconsistent);
+    tcase_add_loop_test(t, judge_notify, 0, (int)(sizeof NCASES / sizeof NCASES[0]));
     suite_add_tcase(s, t);
     return s;
 }

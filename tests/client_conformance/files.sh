@@ -22,7 +22,10 @@ refused() { # refused TEXT PATTERN
     fi
 }
 refused '{"name": "x", "action": "pay", "rules": ["R-PAY-03"], "persnoa": "9001"}' 'unknown key "persnoa"'
-refused '{"name": "x", "action": "buy", "rules": ["R-PAY-03"]}' '"action" must be pay, refund or cancel'
+refused '{"name": "x", "action": "buy", "rules": ["R-PAY-03"]}' '"action" must be pay, refund, cancel or notify'
+refused '{"name": "x", "action": "pay", "rules": ["R-PAY-03"], "fault": "duplicate"}' '"fault" goes with action notify'
+refused '{"name": "x", "action": "notify", "rules": ["R-NOTIFY-07"], "fault": "never"}' '"fault" goes with action notify: duplicate or bad_sign'
+refused '{"name": "x", "action": "notify", "rules": ["R-NOTIFY-07"], "persona": "9001"}' 'action notify takes no persona'
 refused '{"name": "x", "action": "pay"}' '"rules" must name'
 refused '{"name": "x", "action": "pay", "rules": ["R-PAY-03"], "persona": "91"}' '"persona" must be'
 refused '{"name": "x", "action": "pay", "rules": ["R-PAY-03"], "accept": ["MAYBE"]}' '"accept" holds an unknown outcome'

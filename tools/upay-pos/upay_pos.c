@@ -4,12 +4,18 @@
  * action from the environment (UPAY_ACTION pay, refund or cancel and its
  * numbers), does it the way docs/protocol.md section 11 says, through
  * libupay's flows, in real time, and prints one JSON line with what it now
- * believes. Every step goes to standard error.
+ * believes. Every step goes to standard error. UPAY_ACTION notify handles
+ * one scan-to-pay notification (UPAY_NOTIFY_BODY) as a merchant's handler
+ * must: verify, check the order, process it once (UPAY_STATE_DIR keeps
+ * what was processed), answer success.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <upay.h>
 
@@ -163,6 +169,53 @@ static int do_cancel(upay_client *c, const char *mch)
                                                    : "cancel outcome unknown");
 }
 
+/* The notify contract's last line: what was done and the answer for the gateway. */
+static int notify_verdict(const char *outcome, const char *answer, const char *note)
+{
+    fprintf(stderr, "upay-pos: notify: %s (%s)\n", outcome, note);
+    printf("{\"outcome\":\"%s\",\"answer\":\"%s\"}\n", outcome, answer);
+    return 0;
+}
+
+/*
+ * A notification: believed only when it verifies and names this order and
+ * amount; processed once: the order's mark in UPAY_STATE_DIR is made with
+ * O_EXCL, so a repeat (even one arriving at the same moment) finds it.
+ */
+static int do_notify(const char *mch)
+{
+    const char *body = env("UPAY_NOTIFY_BODY"), *dir = env("UPAY_STATE_DIR");
+    const char *otn = env("UPAY_OUT_TRADE_NO");
+    if (!body || !dir || !otn) {
+        fprintf(stderr, "upay-pos: notify needs UPAY_NOTIFY_BODY, UPAY_STATE_DIR and "
+                        "UPAY_OUT_TRADE_NO\n");
+        return 2;
+    }
+    upay_notification n;
+    upay_error err;
+    memset(&err, 0, sizeof err);
+    upay_code rc = upay_notify_parse(body, strlen(body), env("UPAY_KEY"), &n, NULL, &err);
+    if (rc != UPAY_OK)
+        return notify_verdict("REJECTED", "fail", err.message);
+    if (strcmp(n.mch_id, mch) != 0 || strcmp(n.out_trade_no, otn) != 0 ||
+        n.total_fee != env_fee("UPAY_TOTAL_FEE"))
+        return notify_verdict("REJECTED", "fail", "not this order or not its amount");
+    if (!n.paid)
+        return notify_verdict("REJECTED", "success", "verified but not paid: nothing to do");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/paid-%s", dir, n.out_trade_no);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0 && errno == EEXIST)
+        return notify_verdict("DUPLICATE", "success", "already processed");
+    if (fd < 0) {
+        fprintf(stderr, "upay-pos: %s: %s\n", path, strerror(errno));
+        return notify_verdict("REJECTED", "fail", "cannot record it: the gateway will retry");
+    }
+    dprintf(fd, "%s\n", n.transaction_id);
+    close(fd);
+    return notify_verdict("PAID", "success", n.transaction_id);
+}
+
 int main(void)
 {
     const char *action = env("UPAY_ACTION"), *mch = env("UPAY_MCH_ID");
@@ -188,6 +241,8 @@ int main(void)
         status = do_refund(c, mch);
     else if (strcmp(action, "cancel") == 0)
         status = do_cancel(c, mch);
+    else if (strcmp(action, "notify") == 0)
+        status = do_notify(mch);
     else {
         fprintf(stderr, "upay-pos: unknown UPAY_ACTION \"%s\"\n", action);
         status = 2;
