@@ -47,6 +47,9 @@ static void usage(FILE *out)
         "  --proxy URL          recording proxy: forward every gateway request to URL\n"
         "                       (e.g. the live gateway) and journal both sides, for\n"
         "                       'upay-suite record' (docs/edge-cases.md)\n"
+        "  --retain DURATION    forget merchants, orders and refunds with no exchange for\n"
+        "                       this long on the global clock (1h, 30m, 7d, seconds, or\n"
+        "                       never; default 24h in memory, never with --state)\n"
         "  --help               this text\n"
         "  --version            print 'upay-mock VERSION' and exit\n"
         "\n"
@@ -120,6 +123,8 @@ int main(int argc, char **argv)
             target = &opts.admin_token;
         } else if (strcmp(a, "--proxy") == 0) {
             target = &opts.proxy_url;
+        } else if (strcmp(a, "--retain") == 0) {
+            target = &opts.retain;
         } else if (strcmp(a, "--seed") == 0) {
             if (i + 1 >= argc || parse_seed(argv[i + 1], &opts.seed) != 0) {
                 fprintf(stderr, "upay-mock: --seed wants an unsigned integer\n");

@@ -19,6 +19,7 @@
 #include "domain/ids.h"
 #include "observe/journal.h"
 #include "observe/lint.h"
+#include "observe/retention.h"
 #include "mock.h"
 #include "steer/rules.h"
 #include "store/store.h"
@@ -39,6 +40,7 @@ typedef struct mock_ctx {
     mock_journal *journal;
     mock_rules *rules;         /* outcome rules and their effects (own lock) */
     mock_lint *lint;           /* the integration linter (own lock) */
+    mock_retention *retention; /* forgets what is idle (own lock and thread) */
     int strict_merchants;
     int live;                  /* the live dialect (docs/mock.md "Dialects"); 0 = seed */
     int verbose;               /* log each gateway answer to stderr */

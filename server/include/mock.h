@@ -39,6 +39,10 @@ typedef struct mock_options {
                                   answered state=VER (overrides the config file's) */
     const char *proxy_url;     /* non-NULL: the recording proxy: every gateway request is
                                   forwarded to this gateway and both sides journaled */
+    const char *retain;        /* forget merchants, orders and refunds with no exchange for
+                                  this long on the global clock: "1h", "30m", "7d", seconds,
+                                  or "never"; NULL: the config file's "retain", else 24 h in
+                                  memory and never with state_path (docs/mock.md "Retention") */
 } mock_options;
 
 typedef struct mock_server mock_server;
