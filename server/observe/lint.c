@@ -62,7 +62,7 @@ struct mock_lint {
 };
 
 #define LINT_BUCKETS_MIN 64
-#define LINT_GROW_FIRST 4       /* slots a merchant's orders and findings start with */
+#define LINT_GROW_FIRST 1       /* slots a merchant's orders and findings start with */
 
 mock_lint *mock_lint_new(void)
 {
