@@ -2,7 +2,7 @@
  * server/core/config.c - agents and merchants from JSON or built in (see config.h).
  */
 #include "core/config.h"
-#include "observe/retention.h"
+#include "retain/retention.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>

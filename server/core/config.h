@@ -11,7 +11,7 @@
  *     "dialect": "seed" | "live",
  *     "rules": [ { "fault": "refund_processing=60", "mch_id": "...", ... } ],
  *     "retain": "24h" }
- * (rules: rules.h and docs/edge-cases.md; retain: observe/retention.h)
+ * (rules: rules.h and docs/edge-cases.md; retain: retain/retention.h)
  */
 #ifndef UPAY_MOCK_CONFIG_H
 #define UPAY_MOCK_CONFIG_H

@@ -19,7 +19,7 @@
 #include "domain/ids.h"
 #include "observe/journal.h"
 #include "observe/lint.h"
-#include "observe/retention.h"
+#include "retain/retention.h"
 #include "mock.h"
 #include "steer/rules.h"
 #include "store/store.h"

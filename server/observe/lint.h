@@ -20,7 +20,7 @@
  * grow by doubling up to MOCK_LINT_ORDERS_MAX orders and
  * MOCK_LINT_FINDINGS_MAX findings (the oldest forgotten first). Merchants
  * are found by a hash; beyond MOCK_LINT_MERCHANTS_MAX, the merchant whose
- * latest exchange is the oldest is forgotten. Retention (observe/retention.h)
+ * latest exchange is the oldest is forgotten. Retention (retain/retention.h)
  * asks it when each merchant was last seen.
  */
 #ifndef UPAY_MOCK_LINT_H

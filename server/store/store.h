@@ -175,7 +175,7 @@ mock_store_rc mock_store_reset_merchant(mock_store *s, const char *mch_id);
 /* Set every merchant's clock offset to zero. */
 mock_store_rc mock_store_zero_offsets(mock_store *s);
 
-/* ---- retention (observe/retention.h): walk the merchants, forget in small batches ---- */
+/* ---- retention (retain/retention.h): walk the merchants, forget in small batches ---- */
 
 typedef void (*mock_store_merchant_fn)(const mock_merchant *m, void *user);
 

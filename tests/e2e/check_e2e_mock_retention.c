@@ -1,6 +1,6 @@
 /*
  * check_e2e_mock_retention.c - a long-lived mock forgets what nobody uses
- * (server/observe/retention.c, docs/mock.md "Retention"): exactly the
+ * (server/retain/retention.c, docs/mock.md "Retention"): exactly the
  * merchants, orders and refunds with no exchange for the retention period
  * on the global clock, never an order whose refund is still PROCESSING or
  * NOTSURE, never a merchant from the config file; a merchant's own clock

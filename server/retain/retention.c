@@ -1,10 +1,13 @@
 /*
- * server/observe/retention.c - forgetting idle merchants, orders and refunds in
+ * server/retain/retention.c - forgetting idle merchants, orders and refunds in
  * small turns of the gateway's lock (see retention.h).
  */
-#include "observe/retention.h"
+#include "retain/retention.h"
 
 #include <errno.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -286,8 +289,18 @@ int mock_retention_sweep(mock_retention *r, struct mock_ctx *ctx)
     r->counts.orders += t.orders;
     r->counts.refunds += t.refunds;
     pthread_mutex_unlock(&r->lock);
-    if (t.merchants || t.orders || t.refunds)
+    if (t.merchants || t.orders || t.refunds) {
         journal_it(ctx, r->period, &t);
+#if defined(__GLIBC__)
+        /*
+         * What was forgotten is free inside malloc's arenas, spread over the
+         * workers' arenas between live journal entries; give the free pages
+         * back, or the resident size never shows the forgetting. Outside
+         * ctx->lock, once per sweep that forgot something.
+         */
+        malloc_trim(0);
+#endif
+    }
     pthread_mutex_unlock(&r->sweeping);
     return rc == MOCK_STORE_OK ? 0 : -1;
 }

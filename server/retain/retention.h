@@ -1,5 +1,5 @@
 /*
- * server/observe/retention.h - forgetting what nobody uses any more, so a mock
+ * server/retain/retention.h - forgetting what nobody uses any more, so a mock
  * that runs for weeks stays small (docs/mock.md "Retention").
  *
  * A merchant with no exchange for the retention period, on the mock's
