@@ -52,6 +52,9 @@ static void usage(FILE *out)
         "  --notify-allow HOST[:PORT]  scan-to-pay notifications may also go to this\n"
         "                       host (any port without :PORT); repeatable. Default:\n"
         "                       loopback only (docs/scan-to-pay.md)\n"
+        "  --retain DURATION    forget merchants, orders and refunds with no exchange for\n"
+        "                       this long on the global clock (1h, 30m, 7d, seconds, or\n"
+        "                       never; default 24h in memory, never with --state)\n"
         "  --help               this text\n"
         "  --version            print 'upay-mock VERSION' and exit\n"
         "\n"
@@ -137,6 +140,8 @@ int main(int argc, char **argv)
                      argv[++i]);
             opts.notify_allow = notify_allow;
             continue;
+        } else if (strcmp(a, "--retain") == 0) {
+            target = &opts.retain;
         } else if (strcmp(a, "--seed") == 0) {
             if (i + 1 >= argc || parse_seed(argv[i + 1], &opts.seed) != 0) {
                 fprintf(stderr, "upay-mock: --seed wants an unsigned integer\n");

@@ -123,6 +123,9 @@ static void reset(mock_ctx *ctx, const char *body, size_t len, mock_reply *out)
      */
     if (rc == MOCK_STORE_OK && !mch_id)
         mock_journal_clear(ctx->journal);
+    if (rc == MOCK_STORE_OK && !mch_id)
+        mock_retention_reset(ctx->retention, mock_clock_merchant_now(ctx->clock, 0),
+                             mock_lint_sequence(ctx->lint));
     if (rc == MOCK_STORE_OK) {
         /* a merchant's rules, their effects and its linter memory go with it */
         mock_rules_clear(ctx->rules, mch_id, 1);
@@ -210,6 +213,10 @@ static void clock_post(mock_ctx *ctx, const char *body, size_t len, mock_reply *
             error = "the clock cannot move that far";
         else
             rc = mock_store_meta_set(ctx->store, MOCK_META_GLOBAL_OFFSET, g + delta);
+        /* every exchange so far happened before the move (retention counts from here) */
+        if (rc == MOCK_STORE_OK && !error)
+            mock_retention_mark(ctx->retention, mock_clock_merchant_now(ctx->clock, 0),
+                                mock_lint_sequence(ctx->lint));
     }
     if (rc == MOCK_STORE_OK && !error)
         rc = mock_store_commit(ctx->store);
@@ -223,6 +230,9 @@ static void clock_post(mock_ctx *ctx, const char *body, size_t len, mock_reply *
     if (rc == MOCK_STORE_OK && !error)
         mock_notify_kick(ctx->notify);   /* notifications due on the moved clock go now */
     cJSON_Delete(root);
+    /* the global clock moved: forget now what it made idle, not a minute later */
+    if (rc == MOCK_STORE_OK && !error && !mch_id && delta > 0)
+        (void)mock_retention_sweep(ctx->retention, ctx);
     if (error)
         mock_reply_error(out, 400, error);
     else if (rc == MOCK_STORE_NOT_FOUND)
@@ -465,4 +475,67 @@ void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
     } else
         mock_reply_error(out, 404, "unknown admin endpoint");
     upay_params_free(q);
+}
+
+/* VmRSS of this process in bytes, from /proc/self/status; -1 when unknown. */
+static long long rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return -1;
+    char line[128];
+    long long kib = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmRSS: %lld kB", &kib) == 1)
+            break;
+    fclose(f);
+    return kib < 0 ? -1 : kib * 1024;
+}
+
+cJSON *mock_admin_stats(mock_ctx *ctx)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *mem = root ? cJSON_AddObjectToObject(root, "memory") : NULL;
+    cJSON *count = root ? cJSON_AddObjectToObject(root, "count") : NULL;
+    cJSON *ret = root ? cJSON_AddObjectToObject(root, "retention") : NULL;
+    if (!mem || !count || !ret) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    long long merchants = 0, orders = 0, refunds = 0;
+    pthread_mutex_lock(&ctx->lock);
+    size_t store_bytes = mock_store_memory(ctx->store);
+    mock_store_rc rc = mock_store_merchant_count(ctx->store, &merchants);
+    if (rc == MOCK_STORE_OK)
+        rc = mock_store_count(ctx->store, &orders, &refunds);
+    pthread_mutex_unlock(&ctx->lock);
+    size_t lint_bytes = 0, lint_merchants = 0, rules_bytes = 0, nrules = 0, effects = 0;
+    mock_lint_usage(ctx->lint, &lint_bytes, &lint_merchants);
+    mock_rules_usage(ctx->rules, &rules_bytes, &nrules, &effects);
+    mock_retention_counts rc_counts;
+    mock_retention_counts_get(ctx->retention, &rc_counts);
+    long long rss = rss_bytes();
+    if (rss >= 0)
+        cJSON_AddNumberToObject(mem, "rss", (double)rss);
+    cJSON_AddNumberToObject(mem, "store", (double)store_bytes);
+    cJSON_AddNumberToObject(mem, "linter", (double)lint_bytes);
+    cJSON_AddNumberToObject(mem, "rules", (double)rules_bytes);
+    /* the journal says no size of its own: its bound, entries times their largest size */
+    cJSON_AddNumberToObject(mem, "journal_max",
+                            (double)MOCK_JOURNAL_CAPACITY
+                                * (sizeof(mock_journal_entry) + 2.0 * MOCK_JOURNAL_BODY_MAX));
+    if (rc == MOCK_STORE_OK) {
+        cJSON_AddNumberToObject(count, "merchants", (double)merchants);
+        cJSON_AddNumberToObject(count, "orders", (double)orders);
+        cJSON_AddNumberToObject(count, "refunds", (double)refunds);
+    }
+    cJSON_AddNumberToObject(count, "linter_merchants", (double)lint_merchants);
+    cJSON_AddNumberToObject(count, "rules", (double)nrules);
+    cJSON_AddNumberToObject(count, "effects", (double)effects);
+    cJSON_AddNumberToObject(ret, "seconds", (double)rc_counts.period);
+    cJSON_AddNumberToObject(ret, "sweeps", (double)rc_counts.sweeps);
+    cJSON_AddNumberToObject(ret, "merchants_forgotten", (double)rc_counts.merchants);
+    cJSON_AddNumberToObject(ret, "orders_forgotten", (double)rc_counts.orders);
+    cJSON_AddNumberToObject(ret, "refunds_forgotten", (double)rc_counts.refunds);
+    return root;
 }

@@ -12,7 +12,8 @@
  *   POST/GET/DELETE /mock/rules, DELETE /mock/rules/ID, GET /mock/faults,
  *   GET /mock/lint?mch_id=...      edge cases (admin_edge.h, docs/edge-cases.md)
  *   GET  /mock/ledger[?mch_id=...] the money consistency check (ledger.h)
- * (GET /mock/stats is answered by http/server.c: it counts connections.)
+ * (GET /mock/stats is answered by http/server.c: it counts connections, and
+ * adds mock_admin_stats().)
  */
 #ifndef UPAY_MOCK_ADMIN_H
 #define UPAY_MOCK_ADMIN_H
@@ -29,5 +30,15 @@
  */
 void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
                        const char *query, const char *body, size_t len, mock_reply *out);
+
+/*
+ * What the mock holds, for GET /mock/stats: {"memory": {"rss", "store",
+ * "linter", "rules", "journal_max"} in bytes, "count": {"merchants",
+ * "orders", "refunds", "linter_merchants", "rules", "effects"}, "retention":
+ * {"seconds", "sweeps", "merchants_forgotten", "orders_forgotten",
+ * "refunds_forgotten"}}. Takes ctx->lock for a moment (the store's counts
+ * walk its tables). Owned by the caller; NULL when out of memory.
+ */
+struct cJSON *mock_admin_stats(mock_ctx *ctx);
 
 #endif /* UPAY_MOCK_ADMIN_H */

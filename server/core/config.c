@@ -2,6 +2,7 @@
  * server/core/config.c - agents and merchants from JSON or built in (see config.h).
  */
 #include "core/config.h"
+#include "retain/retention.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -212,6 +213,21 @@ mock_config *mock_config_parse(const char *json, size_t len, char *err, size_t e
                     || mock_config_dialect(dialect->valuestring, &c->live) != 0)) {
         snprintf(err, errlen, "config: \"dialect\" must be \"seed\" or \"live\"");
         goto fail;
+    }
+    const cJSON *retain = cJSON_GetObjectItemCaseSensitive(root, "retain");
+    if (retain) {
+        /* "1h", "30m", "never", or whole seconds */
+        char text[32] = "";
+        if (cJSON_IsNumber(retain) && retain->valuedouble >= 0 && retain->valuedouble < 1e12)
+            snprintf(text, sizeof text, "%.0f", retain->valuedouble);
+        else if (cJSON_IsString(retain))
+            snprintf(text, sizeof text, "%s", retain->valuestring);
+        if (mock_retention_parse(text, &c->retain) != 0) {
+            snprintf(err, errlen, "config: \"retain\" must be a duration such as \"1h\", "
+                                  "\"30m\" or \"7d\", or \"never\"");
+            goto fail;
+        }
+        c->has_retain = 1;
     }
     const cJSON *rules = cJSON_GetObjectItemCaseSensitive(root, "rules");
     if (rules && (!cJSON_IsArray(rules) || cJSON_GetArraySize(rules) > MOCK_RULES_MAX)) {

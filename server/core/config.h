@@ -9,8 +9,9 @@
  *     "merchants": [ { "mch_id": "...", "agent_id": "...", "key": "..." } ],
  *     "min_version": "1.0",
  *     "dialect": "seed" | "live",
- *     "rules": [ { "fault": "refund_processing=60", "mch_id": "...", ... } ] }
- * (rules: rules.h and docs/edge-cases.md)
+ *     "rules": [ { "fault": "refund_processing=60", "mch_id": "...", ... } ],
+ *     "retain": "24h" }
+ * (rules: rules.h and docs/edge-cases.md; retain: retain/retention.h)
  */
 #ifndef UPAY_MOCK_CONFIG_H
 #define UPAY_MOCK_CONFIG_H
@@ -42,6 +43,8 @@ typedef struct mock_config {
     int live;                 /* nonzero: "dialect": "live" (docs/mock.md "Dialects") */
     mock_rule *rules;         /* outcome rules added at start and after a full reset */
     size_t n_rules;
+    int has_retain;           /* "retain" was given: */
+    long long retain;         /* seconds of no exchange before forgetting; 0 = never */
 } mock_config;
 
 /* The built-in agents (no merchants, no minimum). NULL when memory runs out. */

@@ -124,6 +124,20 @@ mock_ctx *mock_ctx_new(const mock_options *opts, char *err, size_t errlen)
     ctx->notify = mock_notify_new(ctx, opts->notify_allow, err, errlen);
     if (!ctx->notify)
         goto fail;
+    /* retention: the option, else the config file's, else 24 h in memory only */
+    long long retain = opts->state_path && *opts->state_path ? 0 : MOCK_RETAIN_DEFAULT;
+    if (ctx->config->has_retain)
+        retain = ctx->config->retain;
+    if (opts->retain && mock_retention_parse(opts->retain, &retain) != 0) {
+        snprintf(err, errlen, "--retain wants a duration such as 1h, 30m or 7d, or never, "
+                              "not \"%.40s\"", opts->retain);
+        goto fail;
+    }
+    ctx->retention = mock_retention_new(retain, mock_clock_merchant_now(ctx->clock, 0));
+    if (!ctx->retention || mock_retention_start(ctx->retention, ctx) != 0) {
+        snprintf(err, errlen, "out of memory (or no thread for retention)");
+        goto fail;
+    }
     return ctx;
 fail:
     mock_ctx_free(ctx);
@@ -135,6 +149,7 @@ void mock_ctx_free(mock_ctx *ctx)
     if (!ctx)
         return;
     mock_notify_free(ctx->notify);   /* its senders read everything below */
+    mock_retention_free(ctx->retention);   /* its thread uses the rest too */
     mock_store_close(ctx->store);
     mock_clock_free(ctx->clock);
     mock_ids_free(ctx->ids);

@@ -19,6 +19,7 @@
 #include "domain/ids.h"
 #include "observe/journal.h"
 #include "observe/lint.h"
+#include "retain/retention.h"
 #include "mock.h"
 #include "notify/notify.h"
 #include "steer/rules.h"
@@ -41,6 +42,7 @@ typedef struct mock_ctx {
     mock_rules *rules;         /* outcome rules and their effects (own lock) */
     mock_lint *lint;           /* the integration linter (own lock) */
     mock_notify *notify;       /* scan-to-pay notifications and their senders (own lock) */
+    mock_retention *retention; /* forgets what is idle (own lock and thread) */
     int strict_merchants;
     int live;                  /* the live dialect (docs/mock.md "Dialects"); 0 = seed */
     int verbose;               /* log each gateway answer to stderr */

@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <civetweb.h>
+#include <cjson/cJSON.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -375,8 +376,9 @@ static int count_connection(const struct mg_connection *conn, void **conn_data)
 }
 
 /*
- * GET /mock/stats: {"connections":N,"requests":M}, counted since start.
- * The benchmark uses it to prove that every keep-alive client was served.
+ * GET /mock/stats: {"connections":N,"requests":M,...}, counted since start,
+ * then what the mock holds (mock_admin_stats). The benchmark uses the
+ * counters to prove that every keep-alive client was served.
  */
 static int stats_handler(struct mg_connection *conn, void *user)
 {
@@ -386,10 +388,20 @@ static int stats_handler(struct mg_connection *conn, void *user)
     if (!admin_allowed(server, conn)) {
         mock_reply_error(&reply, server->admin_token ? 401 : 403, "admin access refused");
     } else {
-        char json[96];
-        snprintf(json, sizeof json, "{\"connections\":%ld,\"requests\":%ld}",
-                 atomic_load(&server->connections), atomic_load(&server->requests));
-        mock_reply_take(&reply, 200, strdup(json));
+        /* the counters first: bench/run reads them before and after a run */
+        cJSON *root = cJSON_CreateObject();
+        cJSON *parts = mock_admin_stats(server->ctx);
+        if (root) {
+            cJSON_AddNumberToObject(root, "connections", (double)atomic_load(&server->connections));
+            cJSON_AddNumberToObject(root, "requests", (double)atomic_load(&server->requests));
+        }
+        for (cJSON *p = parts ? parts->child : NULL; root && p;) {
+            cJSON *next = p->next;
+            cJSON_AddItemToObject(root, p->string, cJSON_DetachItemViaPointer(parts, p));
+            p = next;
+        }
+        cJSON_Delete(parts);
+        mock_reply_json(&reply, 200, root);
     }
     send_reply(conn, &reply, 0);
     mock_reply_free(&reply);

@@ -43,6 +43,10 @@ typedef struct mock_options {
                                   "HOST[:PORT],..." (NULL: loopback only); docs/scan-to-pay.md */
     size_t journal_size;       /* exchanges the journal keeps (GET /mock/journal); 0 = 2048.
                                   Each merchant keeps at most a quarter of them */
+    const char *retain;        /* forget merchants, orders and refunds with no exchange for
+                                  this long on the global clock: "1h", "30m", "7d", seconds,
+                                  or "never"; NULL: the config file's "retain", else 24 h in
+                                  memory and never with state_path (docs/mock.md "Retention") */
 } mock_options;
 
 typedef struct mock_server mock_server;

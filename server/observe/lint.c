@@ -42,32 +42,51 @@ typedef struct lint_finding {
 
 typedef struct lint_merchant {
     char mch_id[33];
-    lint_order *orders;         /* ring of MOCK_LINT_ORDERS_MAX once full */
-    size_t norders, order_next;
-    lint_finding *findings;     /* ring of MOCK_LINT_FINDINGS_MAX */
-    size_t nfindings, finding_next;
-    unsigned long long stamp;   /* creation order, to forget the oldest merchant */
+    lint_order *orders;         /* grown on demand; a ring of MOCK_LINT_ORDERS_MAX once full */
+    size_t norders, order_cap, order_next;
+    lint_finding *findings;     /* grown on demand; a ring of MOCK_LINT_FINDINGS_MAX once full */
+    size_t nfindings, finding_cap, finding_next;
+    unsigned long long seen;    /* mock_lint_sequence() of its latest exchange */
+    struct lint_merchant *chain;             /* next in its hash bucket */
+    struct lint_merchant *newer, *older;     /* the list by latest exchange */
 } lint_merchant;
 
 struct mock_lint {
     pthread_mutex_t lock;
-    lint_merchant **merchants;
+    lint_merchant **buckets;    /* hash of mch_id; nbuckets is a power of two */
+    size_t nbuckets;
     size_t count;
-    unsigned long long stamp;
+    lint_merchant *newest, *oldest;
+    unsigned long long seq;     /* exchanges observed */
+    size_t bytes;               /* what the merchants hold, buckets included */
 };
+
+#define LINT_BUCKETS_MIN 64
+#define LINT_GROW_FIRST 1       /* slots a merchant's orders and findings start with */
 
 mock_lint *mock_lint_new(void)
 {
     mock_lint *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
-    l->merchants = calloc(MOCK_LINT_MERCHANTS_MAX, sizeof *l->merchants);
-    if (!l->merchants || pthread_mutex_init(&l->lock, NULL) != 0) {
-        free(l->merchants);
+    l->nbuckets = LINT_BUCKETS_MIN;
+    l->buckets = calloc(l->nbuckets, sizeof *l->buckets);
+    if (!l->buckets || pthread_mutex_init(&l->lock, NULL) != 0) {
+        free(l->buckets);
         free(l);
         return NULL;
     }
+    l->bytes = sizeof *l + l->nbuckets * sizeof *l->buckets;
     return l;
+}
+
+static size_t merchant_bytes(const lint_merchant *m)
+{
+    size_t n = sizeof *m + m->order_cap * sizeof *m->orders
+               + m->finding_cap * sizeof *m->findings;
+    for (size_t i = 0; i < m->norders; i++)
+        n += m->orders[i].nrefunds * sizeof *m->orders[i].refunds;
+    return n;
 }
 
 static void order_clear(lint_order *o)
@@ -91,56 +110,150 @@ void mock_lint_free(mock_lint *l)
 {
     if (!l)
         return;
-    for (size_t i = 0; i < l->count; i++)
-        merchant_free(l->merchants[i]);
-    free(l->merchants);
+    for (lint_merchant *m = l->newest, *next; m; m = next) {
+        next = m->older;
+        merchant_free(m);
+    }
+    free(l->buckets);
     pthread_mutex_destroy(&l->lock);
     free(l);
 }
 
+/* FNV-1a of a merchant id. */
+static size_t hash_of(const char *mch_id)
+{
+    size_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)mch_id; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+static void list_unlink(mock_lint *l, lint_merchant *m)
+{
+    if (m->newer)
+        m->newer->older = m->older;
+    else
+        l->newest = m->older;
+    if (m->older)
+        m->older->newer = m->newer;
+    else
+        l->oldest = m->newer;
+    m->newer = m->older = NULL;
+}
+
+static void list_push_newest(mock_lint *l, lint_merchant *m)
+{
+    m->older = l->newest;
+    m->newer = NULL;
+    if (l->newest)
+        l->newest->newer = m;
+    else
+        l->oldest = m;
+    l->newest = m;
+}
+
+/* Take `m` out of the hash and the list and free it. */
+static void merchant_drop(mock_lint *l, lint_merchant *m)
+{
+    lint_merchant **p = &l->buckets[hash_of(m->mch_id) & (l->nbuckets - 1)];
+    while (*p != m)
+        p = &(*p)->chain;
+    *p = m->chain;
+    list_unlink(l, m);
+    l->bytes -= merchant_bytes(m);
+    l->count--;
+    merchant_free(m);
+}
+
+/* Double the buckets when merchants outnumber them; silently stays when memory runs out. */
+static void maybe_grow_buckets(mock_lint *l)
+{
+    if (l->count < l->nbuckets)
+        return;
+    size_t n = l->nbuckets * 2;
+    lint_merchant **b = calloc(n, sizeof *b);
+    if (!b)
+        return;
+    for (size_t i = 0; i < l->nbuckets; i++) {
+        for (lint_merchant *m = l->buckets[i], *next; m; m = next) {
+            next = m->chain;
+            size_t k = hash_of(m->mch_id) & (n - 1);
+            m->chain = b[k];
+            b[k] = m;
+        }
+    }
+    free(l->buckets);
+    l->bytes += (n - l->nbuckets) * sizeof *b;
+    l->buckets = b;
+    l->nbuckets = n;
+}
+
 static lint_merchant *find_merchant(mock_lint *l, const char *mch_id, int create)
 {
-    for (size_t i = 0; i < l->count; i++)
-        if (strcmp(l->merchants[i]->mch_id, mch_id) == 0)
-            return l->merchants[i];
+    size_t k = hash_of(mch_id) & (l->nbuckets - 1);
+    for (lint_merchant *m = l->buckets[k]; m; m = m->chain)
+        if (strcmp(m->mch_id, mch_id) == 0)
+            return m;
     if (!create || strlen(mch_id) >= 33)
         return NULL;
     lint_merchant *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    m->orders = calloc(MOCK_LINT_ORDERS_MAX, sizeof *m->orders);
-    m->findings = calloc(MOCK_LINT_FINDINGS_MAX, sizeof *m->findings);
-    if (!m->orders || !m->findings) {
-        merchant_free(m);
-        return NULL;
-    }
     snprintf(m->mch_id, sizeof m->mch_id, "%s", mch_id);
-    m->stamp = ++l->stamp;
-    if (l->count == MOCK_LINT_MERCHANTS_MAX) {
-        size_t oldest = 0;
-        for (size_t i = 1; i < l->count; i++)
-            if (l->merchants[i]->stamp < l->merchants[oldest]->stamp)
-                oldest = i;
-        merchant_free(l->merchants[oldest]);
-        l->merchants[oldest] = l->merchants[--l->count];
-    }
-    l->merchants[l->count++] = m;
+    if (l->count == MOCK_LINT_MERCHANTS_MAX)
+        merchant_drop(l, l->oldest);   /* the one whose latest exchange is the oldest */
+    maybe_grow_buckets(l);
+    k = hash_of(mch_id) & (l->nbuckets - 1);
+    m->chain = l->buckets[k];
+    l->buckets[k] = m;
+    list_push_newest(l, m);
+    l->count++;
+    l->bytes += sizeof *m;
     return m;
 }
 
-static lint_order *find_order(lint_merchant *m, const char *out_trade_no, int create)
+/*
+ * Make room for one more item in a ring that grows on demand: nonzero when
+ * `*items` has a free slot at index `n` (or the ring is full at `max` and
+ * the caller reuses its oldest slot). Grows by doubling, up to `max`.
+ */
+static int ring_room(mock_lint *l, void **items, size_t size, size_t n, size_t *cap, size_t max)
+{
+    if (n < *cap || n == max)
+        return 1;
+    size_t want = *cap ? *cap * 2 : LINT_GROW_FIRST;
+    if (want > max)
+        want = max;
+    void *bigger = realloc(*items, want * size);
+    if (!bigger)
+        return 0;
+    memset((char *)bigger + *cap * size, 0, (want - *cap) * size);
+    l->bytes += (want - *cap) * size;
+    *items = bigger;
+    *cap = want;
+    return 1;
+}
+
+static lint_order *find_order(mock_lint *l, lint_merchant *m, const char *out_trade_no,
+                              int create)
 {
     for (size_t i = 0; i < m->norders; i++)
         if (strcmp(m->orders[i].out_trade_no, out_trade_no) == 0)
             return &m->orders[i];
     if (!create || strlen(out_trade_no) >= 33)
         return NULL;
+    void *items = m->orders;
+    if (!ring_room(l, &items, sizeof *m->orders, m->norders, &m->order_cap,
+                   MOCK_LINT_ORDERS_MAX))
+        return NULL;
+    m->orders = items;
     lint_order *o;
     if (m->norders < MOCK_LINT_ORDERS_MAX) {
         o = &m->orders[m->norders++];
     } else {
         o = &m->orders[m->order_next];
         m->order_next = (m->order_next + 1) % MOCK_LINT_ORDERS_MAX;
+        l->bytes -= o->nrefunds * sizeof *o->refunds;
         order_clear(o);
     }
     snprintf(o->out_trade_no, sizeof o->out_trade_no, "%s", out_trade_no);
@@ -148,7 +261,8 @@ static lint_order *find_order(lint_merchant *m, const char *out_trade_no, int cr
     return o;
 }
 
-static lint_refund *find_refund(lint_order *o, const char *out_refund_no, int create)
+static lint_refund *find_refund(mock_lint *l, lint_order *o, const char *out_refund_no,
+                                int create)
 {
     for (size_t i = 0; i < o->nrefunds; i++)
         if (strcmp(o->refunds[i].out_refund_no, out_refund_no) == 0)
@@ -159,6 +273,7 @@ static lint_refund *find_refund(lint_order *o, const char *out_refund_no, int cr
     if (!bigger)
         return NULL;
     o->refunds = bigger;
+    l->bytes += sizeof *bigger;
     lint_refund *r = &o->refunds[o->nrefunds++];
     memset(r, 0, sizeof *r);
     snprintf(r->out_refund_no, sizeof r->out_refund_no, "%s", out_refund_no);
@@ -171,9 +286,15 @@ typedef struct raised_buf {
     size_t count;
 } raised_buf;
 
-static void add_finding(lint_merchant *m, raised_buf *raised, const char *kind, long long time,
-                        const char *out_trade_no, const char *out_refund_no, const char *message)
+static void add_finding(mock_lint *l, lint_merchant *m, raised_buf *raised, const char *kind,
+                        long long time, const char *out_trade_no, const char *out_refund_no,
+                        const char *message)
 {
+    void *items = m->findings;
+    if (!ring_room(l, &items, sizeof *m->findings, m->nfindings, &m->finding_cap,
+                   MOCK_LINT_FINDINGS_MAX))
+        return;   /* out of memory: the finding is not recorded (nor raised) */
+    m->findings = items;
     lint_finding *f = &m->findings[m->finding_next];
     m->finding_next = (m->finding_next + 1) % MOCK_LINT_FINDINGS_MAX;
     if (m->nfindings < MOCK_LINT_FINDINGS_MAX)
@@ -221,9 +342,9 @@ static const char *refund_status_told(const mock_lint_event *e)
     return NULL;   /* refused before processing: no refund exists */
 }
 
-static void on_pay(lint_merchant *m, const mock_lint_event *e, raised_buf *raised)
+static void on_pay(mock_lint *l, lint_merchant *m, const mock_lint_event *e, raised_buf *raised)
 {
-    lint_order *o = find_order(m, e->out_trade_no, 1);
+    lint_order *o = find_order(l, m, e->out_trade_no, 1);
     if (!o)
         return;
     if (o->pays > 0) {
@@ -235,7 +356,7 @@ static void on_pay(lint_merchant *m, const mock_lint_event *e, raised_buf *raise
                      : "out_trade_no %s reused for a new payment attempt (another code or amount): "
                        "every attempt needs a new out_trade_no",
                  o->out_trade_no);
-        add_finding(m, raised, "out_trade_no_reused", e->now, o->out_trade_no, NULL, msg);
+        add_finding(l, m, raised, "out_trade_no_reused", e->now, o->out_trade_no, NULL, msg);
     } else {
         o->paid_at = e->now;
         o->total_fee = e->total_fee;
@@ -246,9 +367,9 @@ static void on_pay(lint_merchant *m, const mock_lint_event *e, raised_buf *raise
     o->pending = still_open(e);
 }
 
-static void on_orderquery(lint_merchant *m, const mock_lint_event *e, raised_buf *raised)
+static void on_orderquery(mock_lint *l, lint_merchant *m, const mock_lint_event *e, raised_buf *raised)
 {
-    lint_order *o = find_order(m, e->out_trade_no, 0);
+    lint_order *o = find_order(l, m, e->out_trade_no, 0);
     if (!o)
         return;
     if (o->pending && e->now - o->last_poll < MOCK_LINT_POLL_MIN) {
@@ -256,15 +377,15 @@ static void on_orderquery(lint_merchant *m, const mock_lint_event *e, raised_buf
         snprintf(msg, sizeof msg, "order %s polled %lld s after the previous pay or orderquery: "
                                   "wait at least %d s between polls (R-CLIENT-01)",
                  o->out_trade_no, e->now - o->last_poll, MOCK_LINT_POLL_MIN);
-        add_finding(m, raised, "fast_polling", e->now, o->out_trade_no, NULL, msg);
+        add_finding(l, m, raised, "fast_polling", e->now, o->out_trade_no, NULL, msg);
     }
     o->last_poll = o->last_seen = e->now;
     o->pending = o->pending && still_open(e);
 }
 
-static void on_cancel(lint_merchant *m, const mock_lint_event *e, raised_buf *raised)
+static void on_cancel(mock_lint *l, lint_merchant *m, const mock_lint_event *e, raised_buf *raised)
 {
-    lint_order *o = find_order(m, e->out_trade_no, 0);
+    lint_order *o = find_order(l, m, e->out_trade_no, 0);
     if (!o)
         return;
     if (!o->cancelled && e->now - o->paid_at < MOCK_LINT_CANCEL_MIN) {
@@ -272,7 +393,7 @@ static void on_cancel(lint_merchant *m, const mock_lint_event *e, raised_buf *ra
         snprintf(msg, sizeof msg, "order %s cancelled %lld s after its pay: wait at least %d s "
                                   "(R-CLIENT-07)",
                  o->out_trade_no, e->now - o->paid_at, MOCK_LINT_CANCEL_MIN);
-        add_finding(m, raised, "early_cancel", e->now, o->out_trade_no, NULL, msg);
+        add_finding(l, m, raised, "early_cancel", e->now, o->out_trade_no, NULL, msg);
     }
     o->cancelled = 1;
     o->last_seen = e->now;
@@ -280,9 +401,9 @@ static void on_cancel(lint_merchant *m, const mock_lint_event *e, raised_buf *ra
         o->pending = 0;
 }
 
-static void on_refund(lint_merchant *m, const mock_lint_event *e, raised_buf *raised)
+static void on_refund(mock_lint *l, lint_merchant *m, const mock_lint_event *e, raised_buf *raised)
 {
-    lint_order *o = find_order(m, e->out_trade_no, 1);
+    lint_order *o = find_order(l, m, e->out_trade_no, 1);
     if (!o || !e->out_refund_no)
         return;
     o->last_seen = e->now;
@@ -292,10 +413,10 @@ static void on_refund(lint_merchant *m, const mock_lint_event *e, raised_buf *ra
         snprintf(msg, sizeof msg, "refund %s of order %s gives total_fee %lld, the order's total "
                                   "is %lld",
                  e->out_refund_no, o->out_trade_no, e->total_fee, total);
-        add_finding(m, raised, "refund_total_mismatch", e->now, o->out_trade_no, e->out_refund_no,
+        add_finding(l, m, raised, "refund_total_mismatch", e->now, o->out_trade_no, e->out_refund_no,
                     msg);
     }
-    lint_refund *r = find_refund(o, e->out_refund_no, 0);
+    lint_refund *r = find_refund(l, o, e->out_refund_no, 0);
     if (!r) {
         for (size_t i = 0; i < o->nrefunds; i++) {
             if (!risky(o->refunds[i].status))
@@ -305,7 +426,7 @@ static void on_refund(lint_merchant *m, const mock_lint_event *e, raised_buf *ra
                                       "refund, R-CLIENT-05)",
                      e->out_refund_no, o->refunds[i].out_refund_no, o->out_trade_no,
                      o->refunds[i].status);
-            add_finding(m, raised, "double_refund_risk", e->now, o->out_trade_no,
+            add_finding(l, m, raised, "double_refund_risk", e->now, o->out_trade_no,
                         e->out_refund_no, msg);
             break;
         }
@@ -314,23 +435,23 @@ static void on_refund(lint_merchant *m, const mock_lint_event *e, raised_buf *ra
     if (!status)
         return;
     if (!r)
-        r = find_refund(o, e->out_refund_no, 1);
+        r = find_refund(l, o, e->out_refund_no, 1);
     if (r)
         snprintf(r->status, sizeof r->status, "%s", status);
 }
 
-static void on_refundquery(lint_merchant *m, const mock_lint_event *e)
+static void on_refundquery(mock_lint *l, lint_merchant *m, const mock_lint_event *e)
 {
     if (!e->told || !e->out_trade_no)
         return;
-    lint_order *o = find_order(m, e->out_trade_no, 0);
+    lint_order *o = find_order(l, m, e->out_trade_no, 0);
     if (!o)
         return;
     o->last_seen = e->now;
     for (size_t i = 0; i < e->nrefunds; i++) {
         if (!e->refund_nos || !e->refund_statuses || !e->refund_nos[i] || !e->refund_statuses[i])
             continue;
-        lint_refund *r = find_refund(o, e->refund_nos[i], 1);
+        lint_refund *r = find_refund(l, o, e->refund_nos[i], 1);
         if (r)
             snprintf(r->status, sizeof r->status, "%s", e->refund_statuses[i]);
     }
@@ -340,18 +461,24 @@ size_t mock_lint_observe(mock_lint *l, const mock_lint_event *e, char *raised, s
 {
     if (raised && raisedlen)
         raised[0] = '\0';
-    if (!l || !e || !e->mch_id || !e->out_trade_no || !*e->out_trade_no)
+    if (!l || !e || !e->mch_id)
         return 0;
     raised_buf rb = {raised, raisedlen, 0};
     pthread_mutex_lock(&l->lock);
+    /* every exchange of a merchant counts as seeing it (retention), an order or not */
     lint_merchant *m = find_merchant(l, e->mch_id, 1);
     if (m) {
+        m->seen = ++l->seq;
+        list_unlink(l, m);
+        list_push_newest(l, m);
+    }
+    if (m && e->out_trade_no && *e->out_trade_no) {
         switch (e->call_kind) {
-        case CALL_PAY: on_pay(m, e, &rb); break;
-        case CALL_ORDERQUERY: on_orderquery(m, e, &rb); break;
-        case CALL_REFUND: on_refund(m, e, &rb); break;
-        case CALL_REFUNDQUERY: on_refundquery(m, e); break;
-        case CALL_CANCEL: on_cancel(m, e, &rb); break;
+        case CALL_PAY: on_pay(l, m, e, &rb); break;
+        case CALL_ORDERQUERY: on_orderquery(l, m, e, &rb); break;
+        case CALL_REFUND: on_refund(l, m, e, &rb); break;
+        case CALL_REFUNDQUERY: on_refundquery(l, m, e); break;
+        case CALL_CANCEL: on_cancel(l, m, e, &rb); break;
         default: break;
         }
     }
@@ -359,7 +486,7 @@ size_t mock_lint_observe(mock_lint *l, const mock_lint_event *e, char *raised, s
     return rb.count;
 }
 
-static void check_abandoned(lint_merchant *m, long long now)
+static void check_abandoned(mock_lint *l, lint_merchant *m, long long now)
 {
     for (size_t i = 0; i < m->norders; i++) {
         lint_order *o = &m->orders[i];
@@ -370,7 +497,7 @@ static void check_abandoned(lint_merchant *m, long long now)
         snprintf(msg, sizeof msg, "order %s left paying for %lld s without a cancel or a final "
                                   "orderquery (R-CLIENT-03, R-CLIENT-04)",
                  o->out_trade_no, now - o->last_seen);
-        add_finding(m, NULL, "abandoned_order", now, o->out_trade_no, NULL, msg);
+        add_finding(l, m, NULL, "abandoned_order", now, o->out_trade_no, NULL, msg);
         o->abandoned_reported = 1;
     }
 }
@@ -389,7 +516,7 @@ cJSON *mock_lint_report(mock_lint *l, const char *mch_id, long long now)
         pthread_mutex_lock(&l->lock);
         lint_merchant *m = find_merchant(l, mch_id, 0);
         if (m) {
-            check_abandoned(m, now);
+            check_abandoned(l, m, now);
             size_t start = m->nfindings < MOCK_LINT_FINDINGS_MAX ? 0 : m->finding_next;
             for (size_t k = 0; k < m->nfindings && ok; k++) {
                 const lint_finding *f = &m->findings[(start + k) % MOCK_LINT_FINDINGS_MAX];
@@ -418,11 +545,50 @@ void mock_lint_forget(mock_lint *l, const char *mch_id)
     if (!l)
         return;
     pthread_mutex_lock(&l->lock);
-    for (size_t i = l->count; i-- > 0;) {
-        if (mch_id && strcmp(l->merchants[i]->mch_id, mch_id) != 0)
-            continue;
-        merchant_free(l->merchants[i]);
-        l->merchants[i] = l->merchants[--l->count];
+    if (mch_id) {
+        lint_merchant *m = find_merchant(l, mch_id, 0);
+        if (m)
+            merchant_drop(l, m);
+    } else {
+        while (l->oldest)
+            merchant_drop(l, l->oldest);
     }
     pthread_mutex_unlock(&l->lock);
+}
+
+unsigned long long mock_lint_sequence(mock_lint *l)
+{
+    if (!l)
+        return 0;
+    pthread_mutex_lock(&l->lock);
+    unsigned long long seq = l->seq;
+    pthread_mutex_unlock(&l->lock);
+    return seq;
+}
+
+int mock_lint_seen(mock_lint *l, const char *mch_id, unsigned long long *seq)
+{
+    if (!l || !mch_id)
+        return 0;
+    pthread_mutex_lock(&l->lock);
+    lint_merchant *m = find_merchant(l, mch_id, 0);
+    if (m && seq)
+        *seq = m->seen;
+    pthread_mutex_unlock(&l->lock);
+    return m != NULL;
+}
+
+void mock_lint_usage(mock_lint *l, size_t *bytes, size_t *merchants)
+{
+    size_t b = 0, n = 0;
+    if (l) {
+        pthread_mutex_lock(&l->lock);
+        b = l->bytes;
+        n = l->count;
+        pthread_mutex_unlock(&l->lock);
+    }
+    if (bytes)
+        *bytes = b;
+    if (merchants)
+        *merchants = n;
 }

@@ -15,9 +15,13 @@
  *   refund_total_mismatch  a refund whose total_fee differs from the order's
  *
  * Times are the merchant's clock. Pure (no store, no HTTP), thread-safe
- * (one lock inside), bounded memory: per merchant MOCK_LINT_ORDERS_MAX
- * orders and MOCK_LINT_FINDINGS_MAX findings, the oldest forgotten first;
- * at most MOCK_LINT_MERCHANTS_MAX merchants.
+ * (one lock inside). Memory is what it holds, allocated as it fills: a
+ * merchant costs about 200 bytes until it has orders or findings, which
+ * grow by doubling up to MOCK_LINT_ORDERS_MAX orders and
+ * MOCK_LINT_FINDINGS_MAX findings (the oldest forgotten first). Merchants
+ * are found by a hash; beyond MOCK_LINT_MERCHANTS_MAX, the merchant whose
+ * latest exchange is the oldest is forgotten. Retention (retain/retention.h)
+ * asks it when each merchant was last seen.
  */
 #ifndef UPAY_MOCK_LINT_H
 #define UPAY_MOCK_LINT_H
@@ -28,7 +32,7 @@
 #define MOCK_LINT_ORDERS_MAX 256
 #define MOCK_LINT_REFUNDS_MAX 50
 #define MOCK_LINT_FINDINGS_MAX 200
-#define MOCK_LINT_MERCHANTS_MAX 1024
+#define MOCK_LINT_MERCHANTS_MAX 65536
 #define MOCK_LINT_CANCEL_MIN 15        /* seconds between pay and cancel (R-CLIENT-07) */
 #define MOCK_LINT_POLL_MIN 5           /* seconds between polls (R-CLIENT-01) */
 #define MOCK_LINT_ABANDON_AFTER 300    /* seconds a paying order may be left alone */
@@ -77,5 +81,21 @@ cJSON *mock_lint_report(mock_lint *l, const char *mch_id, long long now);
 
 /* Forget merchant `mch_id` (NULL: every merchant). */
 void mock_lint_forget(mock_lint *l, const char *mch_id);
+
+/*
+ * How many exchanges the linter has observed (any merchant's, with an
+ * order or not): a clock that only moves with traffic. 0 for NULL.
+ */
+unsigned long long mock_lint_sequence(mock_lint *l);
+
+/*
+ * When merchant `mch_id` was last seen: 1 with mock_lint_sequence()'s value
+ * of its latest exchange in `*seq` (may be NULL), or 0 when the linter does
+ * not know it (never seen, forgotten, or pushed out by the cap).
+ */
+int mock_lint_seen(mock_lint *l, const char *mch_id, unsigned long long *seq);
+
+/* What the linter holds: bytes allocated and merchants known (either may be NULL). */
+void mock_lint_usage(mock_lint *l, size_t *bytes, size_t *merchants);
 
 #endif /* UPAY_MOCK_LINT_H */

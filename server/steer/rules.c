@@ -1,7 +1,8 @@
 /*
  * server/steer/rules.c - outcome rules and their remembered effects (see rules.h).
- * Rules sit in an array in id order; effects in a ring that forgets the
- * oldest. Both behind one mutex.
+ * Rules sit in an array in id order; effects in a ring that grows as it
+ * fills (up to MOCK_RULES_EFFECTS_MAX, then forgets the oldest), found by a
+ * hash of their key. Both behind one mutex.
  */
 #include "steer/rules.h"
 
@@ -20,15 +21,20 @@ typedef struct effect {
     int is_refund;
     int used;
     mock_fault fault;
+    int chain;                  /* next effect in its hash bucket; -1 none */
 } effect;
+
+#define EFFECTS_FIRST 16        /* slots the ring starts with, once the first effect comes */
 
 struct mock_rules {
     pthread_mutex_t lock;
     mock_rule *items;           /* id order (oldest first) */
     size_t count, cap;
     unsigned long long next_id;
-    effect *effects;            /* ring of MOCK_RULES_EFFECTS_MAX */
+    effect *effects;            /* ring of effect_cap, grown up to MOCK_RULES_EFFECTS_MAX */
+    size_t effect_cap;
     size_t effect_next;         /* where the next new effect goes */
+    int *buckets;               /* effect_cap of them (a power of two): first effect, -1 none */
     atomic_size_t active;       /* rules + effects: 0 lets callers skip the lock */
 };
 
@@ -39,9 +45,7 @@ mock_rules *mock_rules_new(void)
     mock_rules *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    r->effects = calloc(MOCK_RULES_EFFECTS_MAX, sizeof *r->effects);
-    if (!r->effects || pthread_mutex_init(&r->lock, NULL) != 0) {
-        free(r->effects);
+    if (pthread_mutex_init(&r->lock, NULL) != 0) {
         free(r);
         return NULL;
     }
@@ -57,6 +61,7 @@ void mock_rules_free(mock_rules *r)
     pthread_mutex_destroy(&r->lock);
     free(r->items);
     free(r->effects);
+    free(r->buckets);
     free(r);
 }
 
@@ -283,10 +288,12 @@ cJSON *mock_rule_to_json(const mock_rule *rule)
 
 /* ---- the set ---- */
 
+static void effect_drop(mock_rules *r, size_t i);
+
 static void recount(mock_rules *r)
 {
     size_t n = r->count;
-    for (size_t i = 0; i < MOCK_RULES_EFFECTS_MAX; i++)
+    for (size_t i = 0; i < r->effect_cap; i++)
         n += r->effects[i].used ? 1 : 0;
     atomic_store(&r->active, n);
 }
@@ -360,9 +367,9 @@ size_t mock_rules_clear(mock_rules *r, const char *mch_id, int effects)
             r->count--;
             removed++;
         }
-    for (size_t i = 0; effects && i < MOCK_RULES_EFFECTS_MAX; i++)
+    for (size_t i = 0; effects && i < r->effect_cap; i++)
         if (r->effects[i].used && (!mch_id || strcmp(r->effects[i].mch_id, mch_id) == 0))
-            memset(&r->effects[i], 0, sizeof r->effects[i]);
+            effect_drop(r, i);
     recount(r);
     pthread_mutex_unlock(&r->lock);
     return removed;
@@ -490,11 +497,81 @@ int mock_rules_use(mock_rules *r, unsigned long long id)
 
 /* ---- effects ---- */
 
+static size_t effect_hash(const char *mch_id, const char *number, int is_refund)
+{
+    size_t h = 2166136261u ^ (size_t)is_refund;
+    for (const unsigned char *p = (const unsigned char *)mch_id; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    h = (h ^ '/') * 16777619u;
+    for (const unsigned char *p = (const unsigned char *)number; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+static int *bucket_of(mock_rules *r, const effect *e)
+{
+    return &r->buckets[effect_hash(e->mch_id, e->number, e->is_refund) & (r->effect_cap - 1)];
+}
+
+/* Unlink effect `i` from its bucket and mark its slot free. */
+static void effect_drop(mock_rules *r, size_t i)
+{
+    effect *e = &r->effects[i];
+    if (!e->used)
+        return;
+    int *p = bucket_of(r, e);
+    while (*p != (int)i)
+        p = &r->effects[*p].chain;
+    *p = e->chain;
+    memset(e, 0, sizeof *e);
+    e->chain = -1;
+}
+
+/*
+ * Make the ring one step bigger when it is full and under its maximum:
+ * doubled, with the buckets rebuilt for the new size. Returns 0, or -1
+ * when memory runs out (the ring then reuses its oldest slot).
+ */
+static int effects_grow(mock_rules *r)
+{
+    size_t cap = r->effect_cap ? r->effect_cap * 2 : EFFECTS_FIRST;
+    if (cap > MOCK_RULES_EFFECTS_MAX)
+        cap = MOCK_RULES_EFFECTS_MAX;
+    effect *items = realloc(r->effects, cap * sizeof *items);
+    if (!items)
+        return -1;
+    r->effects = items;
+    int *buckets = malloc(cap * sizeof *buckets);
+    if (!buckets)
+        return -1;   /* the ring keeps its old size (the extra room is unused) */
+    for (size_t i = r->effect_cap; i < cap; i++) {
+        memset(&items[i], 0, sizeof items[i]);
+        items[i].chain = -1;
+    }
+    free(r->buckets);
+    r->buckets = buckets;
+    r->effect_next = r->effect_cap;   /* the old ring was full: the new slots come next */
+    r->effect_cap = cap;
+    for (size_t i = 0; i < cap; i++)
+        buckets[i] = -1;
+    for (size_t i = 0; i < cap; i++) {
+        if (!items[i].used)
+            continue;
+        int *b = bucket_of(r, &items[i]);
+        items[i].chain = *b;
+        *b = (int)i;
+    }
+    return 0;
+}
+
 static effect *find_effect(mock_rules *r, const char *mch_id, const char *number, int is_refund)
 {
-    for (size_t i = 0; i < MOCK_RULES_EFFECTS_MAX; i++) {
+    if (!r->effect_cap)
+        return NULL;
+    int i = r->buckets[effect_hash(mch_id, number, is_refund) & (r->effect_cap - 1)];
+    for (; i >= 0; i = r->effects[i].chain) {
         effect *e = &r->effects[i];
-        if (e->used && e->is_refund == is_refund && strcmp(e->mch_id, mch_id) == 0
+        if (e->is_refund == is_refund && strcmp(e->mch_id, mch_id) == 0
             && strcmp(e->number, number) == 0)
             return e;
     }
@@ -508,19 +585,52 @@ void mock_rules_effect_set(mock_rules *r, const char *mch_id, const char *number
         return;
     pthread_mutex_lock(&r->lock);
     effect *e = find_effect(r, mch_id, number, is_refund);
-    if (!e) {
-        e = &r->effects[r->effect_next];
-        r->effect_next = (r->effect_next + 1) % MOCK_RULES_EFFECTS_MAX;
-        if (!e->used)
-            atomic_fetch_add(&r->active, 1);
+    if (e) {
+        e->fault = *fault;
+        pthread_mutex_unlock(&r->lock);
+        return;
     }
-    memset(e, 0, sizeof *e);
+    /* the ring is full when the slot it would reuse is taken and it may still grow */
+    if ((!r->effect_cap || r->effects[r->effect_next].used)
+        && r->effect_cap < MOCK_RULES_EFFECTS_MAX && effects_grow(r) != 0 && !r->effect_cap) {
+        pthread_mutex_unlock(&r->lock);
+        return;   /* out of memory before the first effect: it is not remembered */
+    }
+    size_t i = r->effect_next;
+    r->effect_next = (r->effect_next + 1) % r->effect_cap;
+    e = &r->effects[i];
+    if (e->used)
+        effect_drop(r, i);
+    else
+        atomic_fetch_add(&r->active, 1);
     snprintf(e->mch_id, sizeof e->mch_id, "%s", mch_id);
     snprintf(e->number, sizeof e->number, "%s", number);
     e->is_refund = is_refund;
     e->used = 1;
     e->fault = *fault;
+    int *b = bucket_of(r, e);
+    e->chain = *b;
+    *b = (int)i;
     pthread_mutex_unlock(&r->lock);
+}
+
+void mock_rules_usage(mock_rules *r, size_t *bytes, size_t *rules, size_t *effects)
+{
+    size_t b = 0, n = 0, k = 0;
+    if (r) {
+        pthread_mutex_lock(&r->lock);
+        b = sizeof *r + r->cap * sizeof *r->items
+            + r->effect_cap * (sizeof *r->effects + sizeof *r->buckets);
+        n = r->count;
+        k = atomic_load(&r->active) - n;
+        pthread_mutex_unlock(&r->lock);
+    }
+    if (bytes)
+        *bytes = b;
+    if (rules)
+        *rules = n;
+    if (effects)
+        *effects = k;
 }
 
 int mock_rules_effect_get(mock_rules *r, const char *mch_id, const char *number, int is_refund,

@@ -25,7 +25,8 @@
 #include "steer/fault.h"
 
 #define MOCK_RULES_MAX 1024          /* rules kept at once */
-#define MOCK_RULES_EFFECTS_MAX 4096  /* remembered effects (oldest forgotten first) */
+#define MOCK_RULES_EFFECTS_MAX 4096  /* remembered effects (oldest forgotten first); the
+                                        ring grows as it fills, up to this */
 #define MOCK_RULE_ALWAYS (-1LL)      /* `times` of a rule that never runs out */
 
 typedef struct mock_rule {
@@ -133,8 +134,14 @@ int mock_rule_matches(const mock_rule *rule, const mock_rule_subject *subject);
 void mock_rules_effect_set(mock_rules *r, const char *mch_id, const char *number, int is_refund,
                            const mock_fault *fault);
 
-/* The effect of that key into `*out`: 1 when there is one, else 0. */
+/* The effect of that key into `*out`: 1 when there is one, else 0. Found by a hash. */
 int mock_rules_effect_get(mock_rules *r, const char *mch_id, const char *number, int is_refund,
                           mock_fault *out);
+
+/*
+ * What the set holds: bytes allocated (rules and the effects' ring), rules
+ * and effects kept. Any out-parameter may be NULL.
+ */
+void mock_rules_usage(mock_rules *r, size_t *bytes, size_t *rules, size_t *effects);
 
 #endif /* UPAY_MOCK_RULES_H */

@@ -114,6 +114,7 @@ struct mock_store {
     mock_store_fail_at inject_at; /* which writes */
     unsigned long long failures;  /* every MOCK_STORE_ERROR so far */
     char last_error[200];         /* the latest one, in words */
+    sqlite3_stmt *fg[6];          /* retention's statements (FG_*), prepared on first use */
 };
 
 /* Copy text column `col` into dst[size], cut to fit (a bounded memcpy: snprintf cost more). */
@@ -248,6 +249,8 @@ void mock_store_close(mock_store *s)
         return;
     for (int i = 0; i < ST_N; i++)
         sqlite3_finalize(s->st[i]);
+    for (size_t i = 0; i < sizeof s->fg / sizeof s->fg[0]; i++)
+        sqlite3_finalize(s->fg[i]);
     sqlite3_close(s->db);
     free(s);
 }
@@ -682,4 +685,139 @@ mock_store_rc mock_store_reset_merchant(mock_store *s, const char *mch_id)
 mock_store_rc mock_store_zero_offsets(mock_store *s)
 {
     return exec(s, "UPDATE merchants SET clock_offset = 0;");
+}
+
+/* ---- retention: walking the merchants, forgetting in small batches ---- */
+
+enum { FG_MERCHANTS, FG_OLD_ORDERS, FG_DEL_REFUNDS, FG_DEL_ORDER, FG_DEL_MERCHANT, FG_COUNT_MCH };
+
+static const char *const fg_text[] = {
+    [FG_MERCHANTS] = "SELECT mch_id, agent_id, clock_offset, configured FROM merchants "
+                     "WHERE mch_id > ?2 ORDER BY mch_id LIMIT ?1",
+    /*
+     * Orders whose every time and every refund's are at or before ?2, with no
+     * refund still PROCESSING (2) or NOTSURE (3): those may still move money.
+     */
+    [FG_OLD_ORDERS] = "SELECT o.id FROM orders o WHERE o.mch_id = ?1 AND o.created_at <= ?2 "
+                      "AND o.paid_at <= ?2 AND o.closed_at <= ?2 AND NOT EXISTS (SELECT 1 "
+                      "FROM refunds r WHERE r.order_id = o.id AND (r.status IN (2, 3) "
+                      "OR r.created_at > ?2 OR r.updated_at > ?2)) LIMIT ?3",
+    [FG_DEL_REFUNDS] = "DELETE FROM refunds WHERE order_id = ?1",
+    [FG_DEL_ORDER] = "DELETE FROM orders WHERE id = ?1",
+    [FG_DEL_MERCHANT] = "DELETE FROM merchants WHERE mch_id = ?1 AND configured = 0 "
+                        "AND NOT EXISTS (SELECT 1 FROM orders WHERE mch_id = ?1)",
+    [FG_COUNT_MCH] = "SELECT count(*) FROM merchants",
+};
+
+static sqlite3_stmt *fg_stmt(mock_store *s, int which)
+{
+    if (!s->fg[which]
+        && sqlite3_prepare_v3(s->db, fg_text[which], -1, SQLITE_PREPARE_PERSISTENT, &s->fg[which],
+                              NULL) != SQLITE_OK) {
+        note_failure(s, sqlite3_errcode(s->db), sqlite3_errmsg(s->db));
+        return NULL;
+    }
+    sqlite3_reset(s->fg[which]);
+    sqlite3_clear_bindings(s->fg[which]);
+    return s->fg[which];
+}
+
+mock_store_rc mock_store_merchants_after(mock_store *s, char after[33], size_t limit,
+                                         mock_store_merchant_fn fn, void *user, size_t *seen)
+{
+    *seen = 0;
+    sqlite3_stmt *st = fg_stmt(s, FG_MERCHANTS);
+    if (!st)
+        return MOCK_STORE_ERROR;
+    sqlite3_bind_int64(st, 1, (long long)limit);
+    bind_text(st, 2, after);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        mock_merchant m;
+        copy_text(m.mch_id, sizeof m.mch_id, st, 0);
+        copy_text(m.agent_id, sizeof m.agent_id, st, 1);
+        m.clock_offset = sqlite3_column_int64(st, 2);
+        m.configured = sqlite3_column_int(st, 3);
+        memcpy(after, m.mch_id, sizeof m.mch_id);
+        (*seen)++;
+        fn(&m, user);
+    }
+    sqlite3_reset(st);
+    return rc_of(s, rc);
+}
+
+mock_store_rc mock_store_forget_orders(mock_store *s, const char *mch_id, long long before,
+                                       size_t limit, long long *orders, long long *refunds)
+{
+    *orders = *refunds = 0;
+    long long ids[256];
+    size_t n = 0;
+    if (limit > sizeof ids / sizeof ids[0])
+        limit = sizeof ids / sizeof ids[0];
+    sqlite3_stmt *st = fg_stmt(s, FG_OLD_ORDERS);
+    if (!st)
+        return MOCK_STORE_ERROR;
+    bind_text(st, 1, mch_id);
+    sqlite3_bind_int64(st, 2, before);
+    sqlite3_bind_int64(st, 3, (long long)limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return rc_of(s, rc);
+    for (size_t i = 0; i < n; i++) {
+        mock_store_rc r;
+        if (!(st = fg_stmt(s, FG_DEL_REFUNDS)))
+            return MOCK_STORE_ERROR;
+        sqlite3_bind_int64(st, 1, ids[i]);
+        if ((r = run(s, st)) != MOCK_STORE_OK)
+            return r;
+        *refunds += sqlite3_changes(s->db);
+        if (!(st = fg_stmt(s, FG_DEL_ORDER)))
+            return MOCK_STORE_ERROR;
+        sqlite3_bind_int64(st, 1, ids[i]);
+        if ((r = run(s, st)) != MOCK_STORE_OK)
+            return r;
+        *orders += sqlite3_changes(s->db);
+    }
+    return MOCK_STORE_OK;
+}
+
+mock_store_rc mock_store_forget_merchant(mock_store *s, const char *mch_id, int *forgotten)
+{
+    *forgotten = 0;
+    sqlite3_stmt *st = fg_stmt(s, FG_DEL_MERCHANT);
+    if (!st)
+        return MOCK_STORE_ERROR;
+    bind_text(st, 1, mch_id);
+    mock_store_rc rc = run(s, st);
+    if (rc == MOCK_STORE_OK)
+        *forgotten = sqlite3_changes(s->db) > 0;
+    return rc;
+}
+
+mock_store_rc mock_store_merchant_count(mock_store *s, long long *merchants)
+{
+    sqlite3_stmt *st = fg_stmt(s, FG_COUNT_MCH);
+    if (!st)
+        return MOCK_STORE_ERROR;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *merchants = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? MOCK_STORE_OK : rc_of(s, rc);
+}
+
+size_t mock_store_memory(mock_store *s)
+{
+    static const int ops[] = {SQLITE_DBSTATUS_CACHE_USED, SQLITE_DBSTATUS_SCHEMA_USED,
+                              SQLITE_DBSTATUS_STMT_USED};
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        int cur = 0, high = 0;
+        if (sqlite3_db_status(s->db, ops[i], &cur, &high, 0) == SQLITE_OK && cur > 0)
+            total += (size_t)cur;
+    }
+    return total;
 }

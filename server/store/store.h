@@ -175,4 +175,39 @@ mock_store_rc mock_store_reset_merchant(mock_store *s, const char *mch_id);
 /* Set every merchant's clock offset to zero. */
 mock_store_rc mock_store_zero_offsets(mock_store *s);
 
+/* ---- retention (retain/retention.h): walk the merchants, forget in small batches ---- */
+
+typedef void (*mock_store_merchant_fn)(const mock_merchant *m, void *user);
+
+/*
+ * One page of a walk over the merchants in mch_id order: up to `limit`
+ * after `after` ("" to begin; left at the last one seen). `*seen` is how
+ * many the page held (0: the walk is over). `fn` must not use the store.
+ */
+mock_store_rc mock_store_merchants_after(mock_store *s, char after[33], size_t limit,
+                                         mock_store_merchant_fn fn, void *user, size_t *seen);
+
+/*
+ * Delete up to `limit` (at most 256) orders of merchant `mch_id`, with
+ * their refunds, whose every time (created, paid, closed; each refund's
+ * created and updated) is at or before `before` on the merchant's clock,
+ * and none of whose refunds is PROCESSING or NOTSURE (money still moving).
+ * `*orders` and `*refunds` receive how many rows went; fewer than `limit`
+ * orders means none is left to forget. Run inside a transaction.
+ */
+mock_store_rc mock_store_forget_orders(mock_store *s, const char *mch_id, long long before,
+                                       size_t limit, long long *orders, long long *refunds);
+
+/*
+ * Delete merchant `mch_id` when it is not from the config and has no
+ * order left; `*forgotten` is 1 when it went.
+ */
+mock_store_rc mock_store_forget_merchant(mock_store *s, const char *mch_id, int *forgotten);
+
+/* Rows in merchants. */
+mock_store_rc mock_store_merchant_count(mock_store *s, long long *merchants);
+
+/* Bytes SQLite holds for this store (page cache, which is the data in memory; schema; statements). */
+size_t mock_store_memory(mock_store *s);
+
 #endif /* UPAY_MOCK_STORE_H */
