@@ -39,21 +39,47 @@ static void put_num(out *o, size_t v)
     put(o, p, (size_t)(buf + sizeof buf - p));
 }
 
-/* "Date: ...\r\n" of this second, formatted when this thread's second changes. */
-static const char *date_line(size_t *len)
+/* Two digits of `v` (0-99) at `p`. */
+static void two(char *p, int v)
 {
-    static _Thread_local time_t second = -1;
-    static _Thread_local char line[48];
-    static _Thread_local size_t line_len;
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+}
+
+/*
+ * "Date: Mon, 30 Nov 2026 05:12:10 GMT\r\n", as strftime's
+ * "%a, %d %b %Y %H:%M:%S GMT" wrote it (names in English whatever the
+ * locale). Per thread caching would cost a page of TLS in each of the 384
+ * workers; gmtime_r alone is cheap. Returns its length (37).
+ */
+static size_t date_line(char line[40])
+{
+    static const char days[] = "SunMonTueWedThuFriSat";
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     time_t now = time(NULL);
-    if (now != second) {
-        struct tm tm;
-        line_len = strftime(line, sizeof line, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n",
-                            gmtime_r(&now, &tm));
-        second = now;
-    }
-    *len = line_len;
-    return line;
+    struct tm tm;
+    if (!gmtime_r(&now, &tm))
+        memset(&tm, 0, sizeof tm);
+    int year = tm.tm_year + 1900;
+    if (year < 0 || year > 9999)
+        year = 1970; /* never: the clock says 4 digits */
+    memcpy(line, "Date: ", 6);
+    memcpy(line + 6, days + 3 * (tm.tm_wday % 7), 3);
+    memcpy(line + 9, ", ", 2);
+    two(line + 11, tm.tm_mday);
+    line[13] = ' ';
+    memcpy(line + 14, months + 3 * (tm.tm_mon % 12), 3);
+    line[17] = ' ';
+    two(line + 18, year / 100);
+    two(line + 20, year % 100);
+    line[22] = ' ';
+    two(line + 23, tm.tm_hour);
+    line[25] = ':';
+    two(line + 26, tm.tm_min);
+    line[28] = ':';
+    two(line + 29, tm.tm_sec);
+    memcpy(line + 31, " GMT\r\n", 6);
+    return 37;
 }
 
 size_t mock_http_head_write(const mock_http_head *h, char *buf, size_t room)
@@ -78,9 +104,8 @@ size_t mock_http_head_write(const mock_http_head *h, char *buf, size_t room)
         put_str(&o, h->detail);
         put(&o, "\r\n", 2);
     }
-    size_t date_len;
-    const char *date = date_line(&date_len);
-    put(&o, date, date_len);
+    char date[40];
+    put(&o, date, date_line(date));
     put(&o, "Connection: ", 12);
     put_str(&o, h->connection);
     put(&o, "\r\n\r\n", 4);

@@ -23,8 +23,7 @@ typedef struct mock_http_head {
 
 /*
  * Write the head, up to and including the empty line, into `out` (`room`
- * bytes, no NUL). Returns its length, or 0 when it does not fit. The Date
- * header is formatted once per second per thread.
+ * bytes, no NUL). Returns its length, or 0 when it does not fit.
  */
 size_t mock_http_head_write(const mock_http_head *h, char *out, size_t room);
 
