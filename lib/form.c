@@ -101,23 +101,26 @@ static upay_code parse_pairs(const char *body, size_t len, char *buf, upay_param
         if (name_len == 0)
             return upay__error_set(err, UPAY_E_FORM_EMPTY_NAME, pos,
                                    "parameter with an empty name at offset %zu", pos);
-        upay__error_quote(q, name, name_len);
+        /* the name is quoted only for an error: this runs for every parameter */
         if (upay_params_get(p, name) != NULL)
             return upay__error_set(err, UPAY_E_FORM_DUPLICATE, pos,
-                                   "parameter '%s' appears twice", q);
+                                   "parameter '%s' appears twice",
+                                   upay__error_quote(q, name, name_len));
 
         char *value = buf + name_len + 1;
         value_len = 0;
         if (eq < end) {
             rc = decode(body + eq + 1, end - eq - 1, value, &value_len, &bad);
             if (rc != UPAY_OK)
-                return upay__error_set(err, rc, eq + 1 + bad, "parameter '%s': %s", q, what(rc));
+                return upay__error_set(err, rc, eq + 1 + bad, "parameter '%s': %s",
+                                       upay__error_quote(q, name, name_len), what(rc));
         } else {
             value[0] = '\0';
         }
         rc = upay_params_add(p, name, value);
         if (rc != UPAY_OK)
-            return upay__error_set(err, rc, pos, "parameter '%s': %s", q, upay_strerror(rc));
+            return upay__error_set(err, rc, pos, "parameter '%s': %s",
+                                   upay__error_quote(q, name, name_len), upay_strerror(rc));
         pos = end + 1;
     }
     return UPAY_OK;

@@ -6,6 +6,14 @@
  * linear search (requests have ~15 parameters) compares a hash before any
  * byte. Past INDEX_THRESHOLD entries an open-addressing index is kept as
  * well, so a hostile body of thousands of names stays linear overall.
+ *
+ * A set is made, filled and freed for every request and every answer of
+ * the mock, so two things keep that cheap: a 64-bit mask of the names'
+ * hashes answers most misses (a new name) without a search, and the
+ * blocks come from one arena of ARENA_SIZE bytes per set, taken when the
+ * first block is made, instead of one malloc each. Blocks that do not fit
+ * are malloc'd as before. A block replaced by upay_params_set stays in
+ * the arena until the set is freed: at most ARENA_SIZE bytes are wasted.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,12 +22,15 @@
 #include "upay/params.h"
 
 #define INDEX_THRESHOLD 32
+/* Under glibc's 1 KiB "large request" size, as the entries' array. */
+#define ARENA_SIZE 960
 
 struct entry {
     char *name;      /* start of the owned block */
     char *value;     /* inside the same block */
     size_t name_len;
     uint32_t hash;
+    int own_block;   /* 1: malloc'd, 0: inside the arena */
 };
 
 struct upay_params {
@@ -28,7 +39,15 @@ struct upay_params {
     size_t cap;
     uint32_t *index;   /* slot = item position + 1, 0 = empty; NULL when small */
     size_t index_cap;  /* power of two, at least 2 * count */
+    uint64_t names;    /* bit (hash & 63) set for every name ever added */
+    char *arena;       /* ARENA_SIZE bytes once a block was made, else NULL */
+    size_t arena_used;
 };
+
+static uint64_t name_bit(uint32_t hash)
+{
+    return (uint64_t)1 << (hash & 63);
+}
 
 static uint32_t hash_name(const char *s, size_t *len_out)
 {
@@ -77,6 +96,8 @@ static long find(const upay_params *p, const char *name)
 {
     size_t len;
     uint32_t h = hash_name(name, &len);
+    if ((p->names & name_bit(h)) == 0)
+        return -1;
     if (p->index != NULL) {
         size_t mask = p->index_cap - 1;
         for (size_t slot = h & mask; p->index[slot] != 0; slot = (slot + 1) & mask) {
@@ -94,13 +115,28 @@ static long find(const upay_params *p, const char *name)
     return -1;
 }
 
-/* A block "name\0value\0"; NULL when memory runs out. */
-static char *make_block(const char *name, size_t name_len, const char *value, char **value_out)
+/* A block "name\0value\0" from the arena, or malloc'd (then *own = 1);
+ * NULL when memory runs out. */
+static char *make_block(upay_params *p, const char *name, size_t name_len, const char *value,
+                        char **value_out, int *own)
 {
     size_t value_len = strlen(value);
-    char *b = malloc(name_len + value_len + 2);
-    if (b == NULL)
-        return NULL;
+    size_t size = name_len + value_len + 2;
+    if (p->arena == NULL && size <= ARENA_SIZE) {
+        p->arena = malloc(ARENA_SIZE); /* out of memory: blocks are malloc'd below */
+        p->arena_used = 0;
+    }
+    char *b;
+    if (p->arena != NULL && size <= ARENA_SIZE - p->arena_used) {
+        b = p->arena + p->arena_used;
+        p->arena_used += size;
+        *own = 0;
+    } else {
+        b = malloc(size);
+        if (b == NULL)
+            return NULL;
+        *own = 1;
+    }
     memcpy(b, name, name_len + 1);
     memcpy(b + name_len + 1, value, value_len + 1);
     *value_out = b + name_len + 1;
@@ -126,9 +162,10 @@ static upay_code append(upay_params *p, const char *name, const char *value)
     }
     struct entry *e = &p->items[p->count];
     e->hash = hash_name(name, &e->name_len);
-    e->name = make_block(name, e->name_len, value, &e->value);
+    e->name = make_block(p, name, e->name_len, value, &e->value, &e->own_block);
     if (e->name == NULL)
         return UPAY_E_NOMEM;
+    p->names |= name_bit(e->hash);
     p->count++;
     if (p->index != NULL)
         index_insert(p, p->count - 1);
@@ -145,9 +182,11 @@ UPAY_API void upay_params_free(upay_params *p)
     if (p == NULL)
         return;
     for (size_t i = 0; i < p->count; i++)
-        free(p->items[i].name);
+        if (p->items[i].own_block)
+            free(p->items[i].name);
     free(p->items);
     free(p->index);
+    free(p->arena);
     free(p);
 }
 
@@ -176,14 +215,17 @@ UPAY_API upay_code upay_params_set(upay_params *p, const char *name, const char 
         return append(p, name, value);
     struct entry *e = &p->items[pos];
     char *v;
+    int own;
     /* Build the new block before freeing the old: `name` or `value` may
      * point into it. */
-    char *b = make_block(e->name, e->name_len, value, &v);
+    char *b = make_block(p, e->name, e->name_len, value, &v, &own);
     if (b == NULL)
         return UPAY_E_NOMEM;
-    free(e->name);
+    if (e->own_block)
+        free(e->name);
     e->name = b;
     e->value = v;
+    e->own_block = own;
     return UPAY_OK;
 }
 
@@ -211,7 +253,8 @@ UPAY_API int upay_params_remove(upay_params *p, const char *name)
     long pos = find(p, name);
     if (pos < 0)
         return 0;
-    free(p->items[pos].name);
+    if (p->items[pos].own_block)
+        free(p->items[pos].name);
     memmove(&p->items[pos], &p->items[pos + 1],
             (p->count - (size_t)pos - 1) * sizeof *p->items);
     p->count--;

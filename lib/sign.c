@@ -3,6 +3,7 @@
  * docs/protocol.md): canonical string, MD5 / HMAC-SHA256 in upper-case hex,
  * and a constant-time, case-insensitive check.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,11 +15,31 @@
 
 #include <pthread.h>
 
-/* Sort key for the canonical order; strcmp compares as unsigned char. */
+/*
+ * One signed parameter. `head` is the name's first 8 bytes (lower-cased for
+ * UPAY_SIGN_SORT_NOCASE), big-endian, zero-padded: comparing two heads as
+ * integers orders the names as the full comparison would whenever they
+ * differ in those bytes (a name's end, NUL, sorts first in both), so the
+ * sort compares whole names only for names sharing 8 bytes.
+ */
 struct item {
+    uint64_t head;
     const char *name;
     const char *value;
+    size_t name_len, value_len;
 };
+
+static uint64_t name_head(const char *name, size_t len, upay_sign_sort sort)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i < 8; i++) {
+        unsigned c = i < len ? (unsigned char)name[i] : 0;
+        if (sort == UPAY_SIGN_SORT_NOCASE && c >= 'A' && c <= 'Z')
+            c += 32;
+        h = h << 8 | c;
+    }
+    return h;
+}
 
 /* ASCII order ignoring case ('A' counts as 'a'); names equal so fall back to byte order. */
 static int nocase_cmp(const char *a, const char *b)
@@ -34,27 +55,29 @@ static int nocase_cmp(const char *a, const char *b)
     }
 }
 
-static int name_cmp(const char *a, const char *b, upay_sign_sort sort)
+static int item_cmp(const struct item *a, const struct item *b, upay_sign_sort sort)
 {
-    return sort == UPAY_SIGN_SORT_NOCASE ? nocase_cmp(a, b) : strcmp(a, b);
+    if (a->head != b->head)
+        return a->head < b->head ? -1 : 1;
+    return sort == UPAY_SIGN_SORT_NOCASE ? nocase_cmp(a->name, b->name)
+                                         : strcmp(a->name, b->name);
 }
 
 static int by_name(const void *a, const void *b)
 {
-    return strcmp(((const struct item *)a)->name, ((const struct item *)b)->name);
+    return item_cmp(a, b, UPAY_SIGN_SORT_BYTES);
 }
 
 static int by_name_nocase(const void *a, const void *b)
 {
-    return nocase_cmp(((const struct item *)a)->name, ((const struct item *)b)->name);
+    return item_cmp(a, b, UPAY_SIGN_SORT_NOCASE);
 }
 
-static int signed_param(const char *name, const char *value)
+static int signed_param(const char *name, size_t name_len, const char *value)
 {
-    return value[0] != '\0' && strcmp(name, "sign") != 0;
+    return value[0] != '\0' && !(name_len == 4 && memcmp(name, "sign", 4) == 0);
 }
 
-/* Builds the canonical string; `*out_len` gets its length. */
 /*
  * Sort by name: insertion sort for the few parameters a request or answer
  * has (cheaper than qsort's setup, which glibc does with a merge sort and a
@@ -69,14 +92,19 @@ static void sort_by_name(struct item *items, size_t n, upay_sign_sort sort)
     for (size_t i = 1; i < n; i++) {
         struct item x = items[i];
         size_t j = i;
-        for (; j > 0 && name_cmp(items[j - 1].name, x.name, sort) > 0; j--)
+        for (; j > 0 && item_cmp(&items[j - 1], &x, sort) > 0; j--)
             items[j] = items[j - 1];
         items[j] = x;
     }
 }
 
+/*
+ * Builds the canonical string in `buf` (`room` bytes) when it fits, else
+ * in a malloc'd string: *out is one or the other (free it when it is not
+ * `buf`), `*out_len` its length.
+ */
 static upay_code canonical(const upay_params *p, const char *key, upay_sign_sort sort,
-                           char **out, size_t *out_len)
+                           char *buf, size_t room, char **out, size_t *out_len)
 {
     if (p == NULL || key == NULL || key[0] == '\0' || out == NULL
         || (sort != UPAY_SIGN_SORT_BYTES && sort != UPAY_SIGN_SORT_NOCASE))
@@ -89,20 +117,25 @@ static upay_code canonical(const upay_params *p, const char *key, upay_sign_sort
         if (items == NULL)
             return UPAY_E_NOMEM;
     }
-    size_t k = 0, total = strlen("key=") + strlen(key) + 1;
+    size_t kl = strlen(key);
+    size_t k = 0, total = strlen("key=") + kl + 1;
     for (size_t i = 0; i < n; i++) {
         const char *name = upay_params_name_at(p, i);
         const char *value = upay_params_value_at(p, i);
-        if (!signed_param(name, value))
+        size_t name_len = strlen(name);
+        if (!signed_param(name, name_len, value))
             continue;
-        items[k].name = name;
-        items[k].value = value;
-        total += strlen(name) + 1 + strlen(value) + 1;
-        k++;
+        struct item *it = &items[k++];
+        it->head = name_head(name, name_len, sort);
+        it->name = name;
+        it->value = value;
+        it->name_len = name_len;
+        it->value_len = strlen(value);
+        total += name_len + 1 + it->value_len + 1;
     }
     sort_by_name(items, k, sort);
 
-    char *s = malloc(total);
+    char *s = total <= room ? buf : malloc(total);
     if (s == NULL) {
         if (items != small)
             free(items);
@@ -110,15 +143,13 @@ static upay_code canonical(const upay_params *p, const char *key, upay_sign_sort
     }
     char *o = s;
     for (size_t i = 0; i < k; i++) {
-        size_t nl = strlen(items[i].name), vl = strlen(items[i].value);
-        memcpy(o, items[i].name, nl);
-        o += nl;
+        memcpy(o, items[i].name, items[i].name_len);
+        o += items[i].name_len;
         *o++ = '=';
-        memcpy(o, items[i].value, vl);
-        o += vl;
+        memcpy(o, items[i].value, items[i].value_len);
+        o += items[i].value_len;
         *o++ = '&';
     }
-    size_t kl = strlen(key);
     memcpy(o, "key=", 4);
     o += 4;
     memcpy(o, key, kl);
@@ -159,7 +190,7 @@ UPAY_API upay_code upay_sign_string_sorted(const upay_params *p, const char *key
                                           upay_sign_sort sort, char **out)
 {
     size_t len;
-    return canonical(p, key, sort, out, &len);
+    return canonical(p, key, sort, NULL, 0, out, &len);
 }
 
 UPAY_API upay_code upay_sign_string(const upay_params *p, const char *key, char **out)
@@ -189,9 +220,9 @@ UPAY_API upay_code upay_sign_compute_sorted(const upay_params *p, const char *ke
 {
     if (out == NULL || (type != UPAY_SIGN_MD5 && type != UPAY_SIGN_HMAC_SHA256))
         return UPAY_E_INVALID_ARG;
-    char *s;
+    char buf[2048], *s; /* any usual request or answer signs from the stack */
     size_t len;
-    upay_code rc = canonical(p, key, sort, &s, &len);
+    upay_code rc = canonical(p, key, sort, buf, sizeof buf, &s, &len);
     if (rc != UPAY_OK)
         return rc;
 
@@ -208,7 +239,8 @@ UPAY_API upay_code upay_sign_compute_sorted(const upay_params *p, const char *ke
         ok = kl <= (size_t)0x7FFFFFFF
              && HMAC(sha256, key, (int)kl, (const unsigned char *)s, len, md, &md_len) != NULL;
     }
-    free(s);
+    if (s != buf)
+        free(s);
     if (!ok || md_len * 2 >= UPAY_SIGN_BUF_SIZE)
         return UPAY_E_NOMEM; /* OpenSSL fails only when its allocations do */
 

@@ -9,6 +9,7 @@
 
 #include "calls/calls.h"
 #include "steer/edge.h"
+#include "core/text.h"
 
 static void answer_new_order(mock_call *c, const mock_order *o, const mock_persona *p)
 {
@@ -71,12 +72,12 @@ int mock_call_pay(mock_call *c)
     mock_persona forced;
     const mock_persona *p = mock_edge_pay_persona(c, rq->auth_code, &forced);
     memset(&o, 0, sizeof o);
-    snprintf(o.mch_id, sizeof o.mch_id, "%s", rq->mch_id);
-    snprintf(o.out_trade_no, sizeof o.out_trade_no, "%s", rq->out_trade_no);
-    snprintf(o.auth_code, sizeof o.auth_code, "%s", rq->auth_code);
-    snprintf(o.attach, sizeof o.attach, "%s", rq->attach ? rq->attach : "");
-    snprintf(o.appid, sizeof o.appid, "%s", rq->appid ? rq->appid : "");
-    snprintf(o.sub_appid, sizeof o.sub_appid, "%s", rq->sub_appid ? rq->sub_appid : "");
+    mock_text_copy(o.mch_id, sizeof o.mch_id, rq->mch_id);
+    mock_text_copy(o.out_trade_no, sizeof o.out_trade_no, rq->out_trade_no);
+    mock_text_copy(o.auth_code, sizeof o.auth_code, rq->auth_code);
+    mock_text_copy(o.attach, sizeof o.attach, rq->attach ? rq->attach : "");
+    mock_text_copy(o.appid, sizeof o.appid, rq->appid ? rq->appid : "");
+    mock_text_copy(o.sub_appid, sizeof o.sub_appid, rq->sub_appid ? rq->sub_appid : "");
     o.paytype = rq->paytype;
     o.total_fee = rq->total_fee;
     mock_trade_open(&o, p, c->now);

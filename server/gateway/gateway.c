@@ -16,6 +16,7 @@
 #include "core/merchant_key.h"
 #include "gateway/sign_diagnose.h"
 #include "steer/edge.h"
+#include "core/text.h"
 
 static int content_type_ok(const char *ct)
 {
@@ -225,8 +226,8 @@ static int resolve_merchant(mock_call *c, const mock_agent *agent, mock_merchant
             return 1;
         }
         memset(m, 0, sizeof *m);
-        snprintf(m->mch_id, sizeof m->mch_id, "%s", c->rq->mch_id);
-        snprintf(m->agent_id, sizeof m->agent_id, "%s", agent->agent_id);
+        mock_text_copy(m->mch_id, sizeof m->mch_id, c->rq->mch_id);
+        mock_text_copy(m->agent_id, sizeof m->agent_id, agent->agent_id);
         return mock_store_merchant_put(ctx->store, m) == MOCK_STORE_OK ? 0 : -1;
     }
     if (rc != MOCK_STORE_OK)
@@ -359,18 +360,18 @@ static void account(mock_ctx *ctx, mock_call *c, const mock_request *rq, const m
                     mock_journal_entry *info)
 {
     info->epoch = c->epoch;
-    snprintf(info->mch_id, sizeof info->mch_id, "%s", rq->mch_id ? rq->mch_id : "");
+    mock_text_copy(info->mch_id, sizeof info->mch_id, rq->mch_id ? rq->mch_id : "");
     info->mch_time = c->now ? c->now : merchant_now(ctx, rq->mch_id);
-    snprintf(info->out_trade_no, sizeof info->out_trade_no, "%s",
-             rq->out_trade_no ? rq->out_trade_no : edge->out_trade_no);
-    snprintf(info->out_refund_no, sizeof info->out_refund_no, "%s",
-             rq->out_refund_no ? rq->out_refund_no : "");
+    mock_text_copy(info->out_trade_no, sizeof info->out_trade_no,
+                   rq->out_trade_no ? rq->out_trade_no : edge->out_trade_no);
+    mock_text_copy(info->out_refund_no, sizeof info->out_refund_no,
+                   rq->out_refund_no ? rq->out_refund_no : "");
     info->rule = edge->rule_id;
     if (edge->fault.kind != MOCK_FAULT_NONE) {
         mock_fault_format(&edge->fault, info->fault, sizeof info->fault);
-        snprintf(info->fault_source, sizeof info->fault_source, "%s", edge->source);
+        mock_text_copy(info->fault_source, sizeof info->fault_source, edge->source);
     }
-    snprintf(info->change, sizeof info->change, "%s", edge->change);
+    mock_text_copy(info->change, sizeof info->change, edge->change);
     /* a lost, spoiled or late answer (maybe past the client's timeout) told nothing */
     int told = !mock_fault_is_transport(&edge->fault)
                && edge->fault.kind != MOCK_FAULT_SYSTEM_ERROR;
@@ -410,10 +411,10 @@ static void handle(mock_ctx *ctx, int api, const char *http_method, const char *
     }
     const char *method = mock_request_get(req, "method");
     if (method && strlen(method) < sizeof info->call)
-        snprintf(call_name, sizeof info->call, "%s", method);
+        mock_text_copy(call_name, sizeof info->call, method);
     const char *mch = mock_request_get(req, "mch_id");
     if (mch && strlen(mch) < sizeof info->mch_id)
-        snprintf(info->mch_id, sizeof info->mch_id, "%s", mch);
+        mock_text_copy(info->mch_id, sizeof info->mch_id, mch);
 
     const mock_agent *agent = NULL;
     char merchant_key[MOCK_MERCHANT_KEY_SIZE];
@@ -575,7 +576,7 @@ void mock_gateway_handle_api(mock_ctx *ctx, int api, const char *http_method,
     memset(out, 0, sizeof *out);
     handle(ctx, api, http_method, content_type, body, len, fault_header, out, &info, &edge);
     info.http_status = out->status;
-    snprintf(info.detail, sizeof info.detail, "%s", out->detail);
+    mock_text_copy(info.detail, sizeof info.detail, out->detail);
     if (ctx->verbose)
         log_answer(&info, out, api);
     long long now = mock_clock_real_now(ctx->clock);
@@ -611,21 +612,21 @@ void mock_gateway_journal_proxied(mock_ctx *ctx, const char *body, size_t len,
     if (upay_form_parse(body ? body : "", body ? len : 0, MOCK_BODY_MAX, &req, NULL) == UPAY_OK) {
         const char *method = mock_request_get(req, "method");
         if (method && strlen(method) < sizeof info.call)
-            snprintf(info.call, sizeof info.call, "%s", method);
+            mock_text_copy(info.call, sizeof info.call, method);
         if (mock_request_check_dialect(req, ctx->live, &rq, msg, sizeof msg) == 0) {
             mock_edge edge;
             mock_edge_init(&edge);
-            snprintf(info.mch_id, sizeof info.mch_id, "%s", rq.mch_id);
+            mock_text_copy(info.mch_id, sizeof info.mch_id, rq.mch_id);
             info.mch_time = mock_clock_real_now(ctx->clock);
-            snprintf(info.out_trade_no, sizeof info.out_trade_no, "%s",
-                     rq.out_trade_no ? rq.out_trade_no : "");
-            snprintf(info.out_refund_no, sizeof info.out_refund_no, "%s",
-                     rq.out_refund_no ? rq.out_refund_no : "");
+            mock_text_copy(info.out_trade_no, sizeof info.out_trade_no,
+                           rq.out_trade_no ? rq.out_trade_no : "");
+            mock_text_copy(info.out_refund_no, sizeof info.out_refund_no,
+                           rq.out_refund_no ? rq.out_refund_no : "");
             int told = answer->status == 200
                        && upay_response_parse(answer->body, answer->len, 0, &resp, NULL) == UPAY_OK;
             if (resp && !rq.out_trade_no) {
                 const char *otn = upay_params_get(resp, "out_trade_no");
-                snprintf(info.out_trade_no, sizeof info.out_trade_no, "%s", otn ? otn : "");
+                mock_text_copy(info.out_trade_no, sizeof info.out_trade_no, otn ? otn : "");
             }
             mock_edge_lint(ctx, &edge, &rq, resp, info.mch_time, told, info.lint,
                            sizeof info.lint);

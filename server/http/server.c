@@ -28,6 +28,7 @@
 #include "steer/edge.h"
 #include "core/ctx.h"
 #include "gateway/gateway.h"
+#include "http/head.h"
 #include "http/proxy.h"
 #include "http/listen_tune.h"
 #include "http/peer.h"
@@ -35,7 +36,6 @@
 #include "http/ui.h"
 
 /* Our English diagnosis of a gateway answer (docs/mock.md "X-Upay-Detail"). */
-#define MOCK_DETAIL_HEADER "X-Upay-Detail"
 
 /* CivetWeb settings; documented in docs/mock.md ("Connections and timeouts"). */
 #define STRING_(x) #x
@@ -99,42 +99,39 @@ static void send_reply(struct mg_connection *conn, const mock_reply *reply, int 
         mg_write(conn, reply->body, reply->len);
         return;
     }
-    char date[40];
-    time_t now = time(NULL);
-    struct tm tm;
-    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &tm));
-    char head[512 + sizeof reply->detail];
-    int n = snprintf(head, sizeof head,
-                     "HTTP/1.1 %d %s\r\n"
-                     "Content-Type: %s\r\n"
-                     "Content-Length: %zu\r\n"
-                     "Cache-Control: no-store\r\n"
-                     "%s%s%s"
-                     "%s%s%s"
-                     "Date: %s\r\n"
-                     "Connection: %s\r\n\r\n",
-                     reply->status, mg_get_response_code_text(conn, reply->status),
-                     reply->content_type ? reply->content_type : "application/json; charset=utf-8",
-                     reply->len,
-                     reply->allow ? "Allow: " : "", reply->allow ? reply->allow : "",
-                     reply->allow ? "\r\n" : "",
-                     reply->detail[0] ? MOCK_DETAIL_HEADER ": " : "", reply->detail,
-                     reply->detail[0] ? "\r\n" : "", date, connection_header(conn));
-    if (n < 0 || (size_t)n >= sizeof head) {
+    mock_http_head h = {
+        .status = reply->status,
+        .reason = mg_get_response_code_text(conn, reply->status),
+        .content_type = reply->content_type ? reply->content_type
+                                            : "application/json; charset=utf-8",
+        .content_length = reply->len,
+        .allow = reply->allow,
+        .detail = reply->detail,
+        .connection = connection_header(conn),
+    };
+    /* head and body in one buffer: on the stack for any usual answer */
+    char stack[4096];
+    size_t n = mock_http_head_write(&h, stack, sizeof stack);
+    if (n == 0) {
         /* no room for the head: CivetWeb's header API has no such limit (and closes) */
         send_reply(conn, reply, 1);
         return;
     }
-    char *whole = malloc((size_t)n + reply->len);
+    if (reply->len <= sizeof stack - n) {
+        memcpy(stack + n, reply->body, reply->len);
+        mg_write(conn, stack, n + reply->len);
+        return;
+    }
+    char *whole = malloc(n + reply->len);
     if (!whole) {
         /* out of memory: two writes still answer correctly */
-        mg_write(conn, head, (size_t)n);
+        mg_write(conn, stack, n);
         mg_write(conn, reply->body, reply->len);
         return;
     }
-    memcpy(whole, head, (size_t)n);
+    memcpy(whole, stack, n);
     memcpy(whole + n, reply->body, reply->len);
-    mg_write(conn, whole, (size_t)n + reply->len);
+    mg_write(conn, whole, n + reply->len);
     free(whole);
 }
 

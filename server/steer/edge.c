@@ -11,6 +11,7 @@
 
 #include "observe/lint.h"
 #include "steer/rules.h"
+#include "core/text.h"
 
 void mock_edge_init(mock_edge *e)
 {
@@ -76,7 +77,7 @@ void mock_edge_forget(mock_edge *e, const char *why)
     e->source[0] = '\0';
     e->neffects = 0;
     if (why)
-        snprintf(e->change, sizeof e->change, "%s", why);
+        mock_text_copy(e->change, sizeof e->change, why);
 }
 
 /* Hold an effect until the commit; a later one of the same key replaces it. */
@@ -96,8 +97,8 @@ static void effect_hold(mock_call *c, const char *mch_id, const char *number, in
         return;   /* a call makes one effect: never reached */
     if (i == e->neffects)
         e->neffects++;
-    snprintf(e->effects[i].mch_id, sizeof e->effects[i].mch_id, "%s", mch_id);
-    snprintf(e->effects[i].number, sizeof e->effects[i].number, "%s", number);
+    mock_text_copy(e->effects[i].mch_id, sizeof e->effects[i].mch_id, mch_id);
+    mock_text_copy(e->effects[i].number, sizeof e->effects[i].number, number);
     e->effects[i].is_refund = is_refund;
     e->effects[i].fault = *f;
 }
@@ -139,7 +140,7 @@ void mock_edge_order_seen(mock_call *c, const mock_order *o)
 {
     if (!c->edge || !o)
         return;
-    snprintf(c->edge->out_trade_no, sizeof c->edge->out_trade_no, "%s", o->out_trade_no);
+    mock_text_copy(c->edge->out_trade_no, sizeof c->edge->out_trade_no, o->out_trade_no);
     c->edge->order_total = o->total_fee;
 }
 

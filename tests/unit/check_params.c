@@ -117,6 +117,40 @@ START_TEST(test_bad_arguments)
 END_TEST
 
 /* Enough names to use the hash index; removal and re-adding keep it right. */
+/* Values from small to far past the set's arena, replaced over and over,
+ * removed, copied and set from their own storage: each reads back whole. */
+START_TEST(test_values_of_every_size)
+{
+    upay_params *p = upay_params_new();
+    char name[16], value[3000];
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 40; i++) {
+            size_t len = (size_t)(i * 71 + round * 13) % sizeof value;
+            memset(value, 'a' + i % 26, len);
+            value[len] = '\0';
+            snprintf(name, sizeof name, "n%d", i);
+            ck_assert_int_eq(upay_params_set(p, name, value), UPAY_OK);
+            ck_assert_str_eq(upay_params_get(p, name), value);
+        }
+    }
+    ck_assert_int_eq(upay_params_set(p, "n3", upay_params_get(p, "n3") + 1), UPAY_OK);
+    ck_assert_int_eq(upay_params_remove(p, "n0"), 1);
+    ck_assert_int_eq(upay_params_remove(p, "n39"), 1);
+    upay_params *d = upay_params_dup(p);
+    upay_params_free(p);
+    ck_assert_uint_eq(upay_params_count(d), 38);
+    for (int i = 1; i < 39; i++) {
+        size_t len = (size_t)(i * 71 + 2 * 13) % sizeof value - (i == 3 ? 1 : 0);
+        snprintf(name, sizeof name, "n%d", i);
+        const char *v = upay_params_get(d, name);
+        ck_assert_ptr_nonnull(v);
+        ck_assert_uint_eq(strlen(v), len);
+        ck_assert_int_eq(v[len ? len - 1 : 0], len ? 'a' + i % 26 : '\0');
+    }
+    upay_params_free(d);
+}
+END_TEST
+
 START_TEST(test_many_names)
 {
     enum { N = 1000 };
@@ -159,6 +193,7 @@ Suite *make_params_suite(void)
     tcase_add_test(tc, test_copies_strings);
     tcase_add_test(tc, test_remove);
     tcase_add_test(tc, test_dup_is_deep);
+    tcase_add_test(tc, test_values_of_every_size);
     tcase_add_test(tc, test_bad_arguments);
     suite_add_tcase(s, tc);
     tc = tcase_create("many");

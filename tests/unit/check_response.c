@@ -4,6 +4,7 @@
  * build (sign + encode) and verify, round trip.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +158,35 @@ START_TEST(test_encode)
 }
 END_TEST
 
+/* A document far larger than the encoder's first buffer, with escapes on
+ * both sides of its edge, decodes back to the same members. */
+START_TEST(test_encode_large)
+{
+    upay_params *p = upay_params_new();
+    char name[16], value[700];
+    for (size_t i = 0; i < sizeof value - 1; i++)
+        value[i] = i % 7 == 0 ? '"' : i % 11 == 0 ? '\x02' : (char)('a' + i % 26);
+    value[sizeof value - 1] = '\0';
+    for (int i = 0; i < 12; i++) {
+        snprintf(name, sizeof name, "m%d", i);
+        ck_assert_int_eq(upay_params_set(p, name, value + i * 13), UPAY_OK);
+    }
+    char *s;
+    ck_assert_int_eq(upay_response_encode(p, &s), UPAY_OK);
+    ck_assert_uint_gt(strlen(s), 4096);
+    upay_params *back = NULL;
+    ck_assert_int_eq(upay_response_parse(s, strlen(s), 0, &back, NULL), UPAY_OK);
+    ck_assert_uint_eq(upay_params_count(back), 12);
+    for (int i = 0; i < 12; i++) {
+        snprintf(name, sizeof name, "m%d", i);
+        ck_assert_str_eq(upay_params_get(back, name), value + i * 13);
+    }
+    upay_params_free(back);
+    upay_free(s);
+    upay_params_free(p);
+}
+END_TEST
+
 /* Vector 5 of sign-vectors.json: a refundquery response with refund_list. */
 START_TEST(test_build_and_verify)
 {
@@ -245,6 +275,7 @@ Suite *make_response_suite(void)
     tc = tcase_create("codec");
     tcase_add_test(tc, test_good);
     tcase_add_test(tc, test_encode);
+    tcase_add_test(tc, test_encode_large);
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_build_and_verify);
     suite_add_tcase(s, tc);

@@ -196,6 +196,32 @@ START_TEST(test_sort_nocase)
 }
 END_TEST
 
+/* Names that share their first 8 bytes or more, are prefixes of one
+ * another, differ in case past byte 8 or carry bytes over 0x7F. */
+START_TEST(test_sort_long_prefixes)
+{
+    upay_params *p = upay_params_new();
+    upay_params_set(p, "out_refund_no", "1");
+    upay_params_set(p, "out_refund", "2");
+    upay_params_set(p, "out_refund_No", "3");
+    upay_params_set(p, "out_refunD_id", "4");
+    upay_params_set(p, "out_refund_id", "5");
+    upay_params_set(p, "out_ref", "6");
+    upay_params_set(p, "out_ref\xc3\xa9", "7");
+    upay_params_set(p, "OUT_REFUND", "8");
+    char *s = NULL;
+    ck_assert_int_eq(upay_sign_string_sorted(p, "K", UPAY_SIGN_SORT_BYTES, &s), UPAY_OK);
+    ck_assert_str_eq(s, "OUT_REFUND=8&out_ref=6&out_refunD_id=4&out_refund=2&out_refund_No=3&"
+                        "out_refund_id=5&out_refund_no=1&out_ref\xc3\xa9=7&key=K");
+    upay_free(s);
+    ck_assert_int_eq(upay_sign_string_sorted(p, "K", UPAY_SIGN_SORT_NOCASE, &s), UPAY_OK);
+    ck_assert_str_eq(s, "out_ref=6&OUT_REFUND=8&out_refund=2&out_refunD_id=4&out_refund_id=5&"
+                        "out_refund_No=3&out_refund_no=1&out_ref\xc3\xa9=7&key=K");
+    upay_free(s);
+    upay_params_free(p);
+}
+END_TEST
+
 static upay_params *sample(void)
 {
     upay_params *p = upay_params_new();
@@ -316,6 +342,7 @@ Suite *make_sign_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("sort");
     tcase_add_test(tc, test_sort_nocase);
+    tcase_add_test(tc, test_sort_long_prefixes);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("sign_type");
