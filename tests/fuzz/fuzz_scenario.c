@@ -32,9 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(problems >= 0, "negative problem count");
     if (problems == 0 && !errors.oom) {
         for (size_t i = 0; i < set.count; i++)
-            FUZZ_CHECK(set.items[i]->name && set.items[i]->name[0] && set.items[i]->nsteps >= 1
-                           && set.items[i]->nrules >= 1,
-                       "scenario %zu loaded without name, step or rule", i);
+            /* rules are optional outside the project's library (docs/scenarios.md) */
+            FUZZ_CHECK(set.items[i]->name && set.items[i]->name[0] && set.items[i]->nsteps >= 1,
+                       "scenario %zu loaded without name or step", i);
     } else {
         FUZZ_CHECK(errors.oom || (errors.len > 0), "problems but no message");
     }
