@@ -1,7 +1,7 @@
 /*
  * tests/fuzz/fuzz_scenario.c - libFuzzer target of upay-suite's scenario
  * loader (suite_load_text). Any text: no crash, no leak, no UB; every
- * scenario a clean load yields has a name, a step and a rule.
+ * scenario a clean load yields has a name and a step.
  */
 #include <string.h>
 
