@@ -1,10 +1,13 @@
 /*
  * server/store/store.c - SQLite persistence of merchants, orders and refunds
- * (see store.h). Every statement is prepared once at open.
+ * (see store.h). Every statement is prepared once at open. Merchants read
+ * by mch_id are also kept in a small cache (every request finds its
+ * merchant; SQLite costs 5 k instructions for that one row).
  */
 #include "store/store.h"
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,8 +110,27 @@ static const char *const added_order_columns[][2] = {
     { "api", "INTEGER NOT NULL DEFAULT 1" },
 };
 
+/*
+ * The merchant cache: direct-mapped by a hash of mch_id, each slot a copy of
+ * the row as SQLite last gave or took it. A slot counts only while its
+ * generation is the store's: every write that may change a merchant row
+ * (put, the resets, the offsets, retention's forget), every rollback and
+ * every SQLite failure (which may have rolled back on its own) moves the
+ * generation on, emptying the whole cache at once. Such writes are rare
+ * (a new merchant, an admin call, a retention sweep); reads are on every
+ * request. One process owns a state file, so no other writer exists.
+ */
+enum { MCH_CACHE_SLOTS = 64 };
+
+typedef struct mch_slot {
+    unsigned long long gen;       /* valid when equal to mock_store.mch_gen (never 0) */
+    mock_merchant m;
+} mch_slot;
+
 struct mock_store {
     sqlite3 *db;
+    unsigned long long mch_gen;   /* the merchant cache's generation, from 1 */
+    mch_slot mch_cache[MCH_CACHE_SLOTS];
     sqlite3_stmt *st[ST_N];
     int inject_code;              /* test hook: the SQLite code writes fail with; 0 none */
     mock_store_fail_at inject_at; /* which writes */
@@ -129,9 +151,25 @@ static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
     dst[len] = '\0';
 }
 
+/* Empty the merchant cache: a merchant row may have changed. */
+static void merchants_changed(mock_store *s)
+{
+    s->mch_gen++;
+}
+
+/* The cache slot of `mch_id` (FNV-1a). */
+static mch_slot *mch_slot_of(mock_store *s, const char *mch_id)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)mch_id; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return &s->mch_cache[(h ^ (h >> 16)) % MCH_CACHE_SLOTS];
+}
+
 /* Remember a failure in words (SQLite's name for the code and its message). */
 static void note_failure(mock_store *s, int rc, const char *message)
 {
+    merchants_changed(s);   /* SQLite may have rolled the transaction back */
     s->failures++;
     snprintf(s->last_error, sizeof s->last_error, "%s (SQLite code %d): %s", sqlite3_errstr(rc),
              rc, message);
@@ -208,6 +246,7 @@ mock_store_rc mock_store_open(const char *path, mock_store **out, char *err, siz
         snprintf(err, errlen, "out of memory");
         return MOCK_STORE_ERROR;
     }
+    s->mch_gen = 1;
     int in_memory = !path || !*path;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     int rc = sqlite3_open_v2(in_memory ? ":memory:" : path, &s->db, flags, NULL);
@@ -286,6 +325,7 @@ mock_store_rc mock_store_commit(mock_store *s)
 
 void mock_store_rollback(mock_store *s)
 {
+    merchants_changed(s);
     if (!sqlite3_get_autocommit(s->db))
         (void)run(s, stmt(s, ST_ROLLBACK));
 }
@@ -311,8 +351,14 @@ mock_store_rc mock_store_meta_set(mock_store *s, const char *name, long long val
 
 mock_store_rc mock_store_merchant_get(mock_store *s, const char *mch_id, mock_merchant *out)
 {
+    const char *key = mch_id ? mch_id : "";
+    mch_slot *slot = mch_slot_of(s, key);
+    if (slot->gen == s->mch_gen && strcmp(slot->m.mch_id, key) == 0) {
+        *out = slot->m;
+        return MOCK_STORE_OK;
+    }
     sqlite3_stmt *st = stmt(s, ST_MCH_GET);
-    bind_text(st, 1, mch_id);
+    bind_text(st, 1, key);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         copy_text(out->mch_id, sizeof out->mch_id, st, 0);
@@ -321,11 +367,16 @@ mock_store_rc mock_store_merchant_get(mock_store *s, const char *mch_id, mock_me
         out->configured = sqlite3_column_int(st, 3);
     }
     sqlite3_reset(st);
+    if (rc == SQLITE_ROW) {
+        slot->m = *out;
+        slot->gen = s->mch_gen;
+    }
     return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(s, rc);
 }
 
 mock_store_rc mock_store_merchant_put(mock_store *s, const mock_merchant *m)
 {
+    merchants_changed(s);
     sqlite3_stmt *st = stmt(s, ST_MCH_PUT);
     bind_text(st, 1, m->mch_id);
     bind_text(st, 2, m->agent_id);
@@ -650,8 +701,10 @@ mock_store_rc mock_store_max_id_sequence(mock_store *s, unsigned long long *out)
     return rc == SQLITE_ROW ? MOCK_STORE_OK : rc_of(s, rc);
 }
 
+/* Run `sql` (statements that change merchants: the cache is emptied). */
 static mock_store_rc exec(mock_store *s, const char *sql)
 {
+    merchants_changed(s);
     return rc_of(s, sqlite3_exec(s->db, sql, NULL, NULL, NULL));
 }
 
@@ -669,6 +722,7 @@ mock_store_rc mock_store_reset_merchant(mock_store *s, const char *mch_id)
         "DELETE FROM merchants WHERE mch_id = ?1 AND configured = 0",
         "UPDATE merchants SET clock_offset = 0 WHERE mch_id = ?1",
     };
+    merchants_changed(s);
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK)
@@ -787,6 +841,7 @@ mock_store_rc mock_store_forget_orders(mock_store *s, const char *mch_id, long l
 mock_store_rc mock_store_forget_merchant(mock_store *s, const char *mch_id, int *forgotten)
 {
     *forgotten = 0;
+    merchants_changed(s);
     sqlite3_stmt *st = fg_stmt(s, FG_DEL_MERCHANT);
     if (!st)
         return MOCK_STORE_ERROR;

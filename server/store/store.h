@@ -78,7 +78,11 @@ void mock_store_rollback(mock_store *s);
 mock_store_rc mock_store_meta_get(mock_store *s, const char *name, long long *value);
 mock_store_rc mock_store_meta_set(mock_store *s, const char *name, long long value);
 
-/* Merchants. put = insert or replace. */
+/*
+ * Merchants. put = insert or replace. get answers from a small cache when
+ * the row was read before and nothing has changed merchants since (any put,
+ * reset, offset change, forget, rollback or SQLite failure empties it).
+ */
 mock_store_rc mock_store_merchant_get(mock_store *s, const char *mch_id, mock_merchant *out);
 mock_store_rc mock_store_merchant_put(mock_store *s, const mock_merchant *m);
 
