@@ -185,19 +185,24 @@ static mock_store_rc rc_of(mock_store *s, int rc)
     return MOCK_STORE_ERROR;
 }
 
-/* Reset the statement and step it once, for writes (and the failure a test injected). */
+/* A statement used: reset, and no longer pointing at its caller's text (bind_key). */
+static void finish(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+/* Step the statement once and finish it, for writes (and the failure a test injected). */
 static mock_store_rc run(mock_store *s, sqlite3_stmt *st)
 {
     if (s->inject_code && st != s->st[ST_ROLLBACK] && st != s->st[ST_BEGIN]
         && (s->inject_at == MOCK_STORE_FAIL_WRITES || st == s->st[ST_COMMIT])) {
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
+        finish(st);
         note_failure(s, s->inject_code, "injected by a test");
         return MOCK_STORE_ERROR;
     }
     int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    finish(st);
     return rc_of(s, rc);
 }
 
@@ -209,9 +214,21 @@ static sqlite3_stmt *stmt(mock_store *s, int which)
     return st;
 }
 
+/* Bind a copy of `text` (NULL: ""). */
 static void bind_text(sqlite3_stmt *st, int idx, const char *text)
 {
     sqlite3_bind_text(st, idx, text ? text : "", -1, SQLITE_TRANSIENT);
+}
+
+/*
+ * Bind `text` itself, not a copy (NULL: ""): SQLite's copy was a malloc and
+ * a free per parameter, 33 of them per stored order. Only for a statement
+ * stepped once and then finished (run, finish) before `text` changes or
+ * goes away; never where stepping writes into the bound text.
+ */
+static void bind_key(sqlite3_stmt *st, int idx, const char *text)
+{
+    sqlite3_bind_text(st, idx, text ? text : "", -1, SQLITE_STATIC);
 }
 
 /* Add the columns of added_order_columns that the orders table lacks. */
@@ -333,18 +350,18 @@ void mock_store_rollback(mock_store *s)
 mock_store_rc mock_store_meta_get(mock_store *s, const char *name, long long *value)
 {
     sqlite3_stmt *st = stmt(s, ST_META_GET);
-    bind_text(st, 1, name);
+    bind_key(st, 1, name);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *value = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    finish(st);
     return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(s, rc);
 }
 
 mock_store_rc mock_store_meta_set(mock_store *s, const char *name, long long value)
 {
     sqlite3_stmt *st = stmt(s, ST_META_SET);
-    bind_text(st, 1, name);
+    bind_key(st, 1, name);
     sqlite3_bind_int64(st, 2, value);
     return run(s, st);
 }
@@ -358,7 +375,7 @@ mock_store_rc mock_store_merchant_get(mock_store *s, const char *mch_id, mock_me
         return MOCK_STORE_OK;
     }
     sqlite3_stmt *st = stmt(s, ST_MCH_GET);
-    bind_text(st, 1, key);
+    bind_key(st, 1, key);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         copy_text(out->mch_id, sizeof out->mch_id, st, 0);
@@ -366,7 +383,7 @@ mock_store_rc mock_store_merchant_get(mock_store *s, const char *mch_id, mock_me
         out->clock_offset = sqlite3_column_int64(st, 2);
         out->configured = sqlite3_column_int(st, 3);
     }
-    sqlite3_reset(st);
+    finish(st);
     if (rc == SQLITE_ROW) {
         slot->m = *out;
         slot->gen = s->mch_gen;
@@ -378,8 +395,8 @@ mock_store_rc mock_store_merchant_put(mock_store *s, const mock_merchant *m)
 {
     merchants_changed(s);
     sqlite3_stmt *st = stmt(s, ST_MCH_PUT);
-    bind_text(st, 1, m->mch_id);
-    bind_text(st, 2, m->agent_id);
+    bind_key(st, 1, m->mch_id);
+    bind_key(st, 2, m->agent_id);
     sqlite3_bind_int64(st, 3, m->clock_offset);
     sqlite3_bind_int(st, 4, m->configured);
     return run(s, st);
@@ -418,23 +435,23 @@ static void bind_order(sqlite3_stmt *st, const mock_order *o, int with_text)
 {
     sqlite3_bind_int64(st, 1, o->id);
     if (with_text) {
-        bind_text(st, 2, o->mch_id);
-        bind_text(st, 3, o->out_trade_no);
-        bind_text(st, 4, o->transaction_id);
-        bind_text(st, 5, o->out_transaction_id);
-        bind_text(st, 6, o->auth_code);
-        bind_text(st, 7, o->attach);
-        bind_text(st, 8, o->appid);
-        bind_text(st, 9, o->sub_appid);
+        bind_key(st, 2, o->mch_id);
+        bind_key(st, 3, o->out_trade_no);
+        bind_key(st, 4, o->transaction_id);
+        bind_key(st, 5, o->out_transaction_id);
+        bind_key(st, 6, o->auth_code);
+        bind_key(st, 7, o->attach);
+        bind_key(st, 8, o->appid);
+        bind_key(st, 9, o->sub_appid);
         sqlite3_bind_int(st, 10, o->paytype);
         sqlite3_bind_int64(st, 12, o->total_fee);
         sqlite3_bind_int64(st, 16, o->created_at);
-        bind_text(st, 20, o->trade_type);
-        bind_text(st, 21, o->notify_url);
+        bind_key(st, 20, o->trade_type);
+        bind_key(st, 21, o->notify_url);
         sqlite3_bind_int64(st, 22, o->expires_at);
         sqlite3_bind_int(st, 23, o->api);
     }
-    bind_text(st, 6, o->auth_code);   /* a pre-order gets its persona when the customer pays */
+    bind_key(st, 6, o->auth_code);   /* a pre-order gets its persona when the customer pays */
     sqlite3_bind_int(st, 11, (int)o->state);
     sqlite3_bind_int64(st, 13, o->coupon_fee);
     sqlite3_bind_int64(st, 14, o->refunded_fee);
@@ -449,7 +466,7 @@ static mock_store_rc one_order(mock_store *s, sqlite3_stmt *st, mock_order *out)
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         read_order(st, out);
-    sqlite3_reset(st);
+    finish(st);
     return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(s, rc);
 }
 
@@ -457,8 +474,8 @@ mock_store_rc mock_store_order_by_out_trade_no(mock_store *s, const char *mch_id
                                                const char *out_trade_no, mock_order *out)
 {
     sqlite3_stmt *st = stmt(s, ST_ORDER_BY_OTN);
-    bind_text(st, 1, mch_id);
-    bind_text(st, 2, out_trade_no);
+    bind_key(st, 1, mch_id);
+    bind_key(st, 2, out_trade_no);
     return one_order(s, st, out);
 }
 
@@ -466,8 +483,8 @@ mock_store_rc mock_store_order_by_transaction_id(mock_store *s, const char *mch_
                                                  const char *transaction_id, mock_order *out)
 {
     sqlite3_stmt *st = stmt(s, ST_ORDER_BY_TID);
-    bind_text(st, 1, mch_id);
-    bind_text(st, 2, transaction_id);
+    bind_key(st, 1, mch_id);
+    bind_key(st, 2, transaction_id);
     return one_order(s, st, out);
 }
 
@@ -519,10 +536,10 @@ static void bind_refund(sqlite3_stmt *st, const mock_refund *r, int with_text)
     sqlite3_bind_int64(st, 1, r->id);
     if (with_text) {
         sqlite3_bind_int64(st, 2, r->order_id);
-        bind_text(st, 3, r->mch_id);
-        bind_text(st, 4, r->out_refund_no);
-        bind_text(st, 5, r->refund_id);
-        bind_text(st, 6, r->out_refund_id);
+        bind_key(st, 3, r->mch_id);
+        bind_key(st, 4, r->out_refund_no);
+        bind_key(st, 5, r->refund_id);
+        bind_key(st, 6, r->out_refund_id);
         sqlite3_bind_int64(st, 7, r->refund_fee);
         sqlite3_bind_int(st, 8, r->serial_no);
         sqlite3_bind_int64(st, 11, r->created_at);
@@ -538,7 +555,7 @@ static mock_store_rc one_refund(mock_store *s, sqlite3_stmt *st, mock_refund *ou
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         read_refund(st, out);
-    sqlite3_reset(st);
+    finish(st);
     return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(s, rc);
 }
 
@@ -546,8 +563,8 @@ mock_store_rc mock_store_refund_by_out_refund_no(mock_store *s, const char *mch_
                                                  const char *out_refund_no, mock_refund *out)
 {
     sqlite3_stmt *st = stmt(s, ST_REFUND_BY_ORN);
-    bind_text(st, 1, mch_id);
-    bind_text(st, 2, out_refund_no);
+    bind_key(st, 1, mch_id);
+    bind_key(st, 2, out_refund_no);
     return one_refund(s, st, out);
 }
 
@@ -555,8 +572,8 @@ mock_store_rc mock_store_refund_by_refund_id(mock_store *s, const char *mch_id,
                                              const char *refund_id, mock_refund *out)
 {
     sqlite3_stmt *st = stmt(s, ST_REFUND_BY_RID);
-    bind_text(st, 1, mch_id);
-    bind_text(st, 2, refund_id);
+    bind_key(st, 1, mch_id);
+    bind_key(st, 2, refund_id);
     return one_refund(s, st, out);
 }
 
