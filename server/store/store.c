@@ -140,10 +140,15 @@ struct mock_store {
     sqlite3_stmt *fg[6];          /* retention's statements (FG_*), prepared on first use */
 };
 
-/* Copy text column `col` into dst[size], cut to fit (a bounded memcpy: snprintf cost more). */
+/*
+ * Copy text column `col` into dst[size], cut to fit (a bounded memcpy:
+ * snprintf cost more). Read as a blob: the same UTF-8 bytes, but where
+ * sqlite3_column_text copies a value that lies in a page into a malloc'd
+ * cell to end it with NUL, sqlite3_column_blob hands out the page's bytes.
+ */
 static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
-    const unsigned char *text = sqlite3_column_text(st, col);
+    const void *text = sqlite3_column_blob(st, col);
     size_t len = text ? (size_t)sqlite3_column_bytes(st, col) : 0;
     if (len >= size)
         len = size - 1;
