@@ -31,12 +31,18 @@ struct item {
 
 static uint64_t name_head(const char *name, size_t len, upay_sign_sort sort)
 {
-    uint64_t h = 0;
-    for (size_t i = 0; i < 8; i++) {
-        unsigned c = i < len ? (unsigned char)name[i] : 0;
-        if (sort == UPAY_SIGN_SORT_NOCASE && c >= 'A' && c <= 'Z')
-            c += 32;
-        h = h << 8 | c;
+    unsigned char b[8] = {0};
+    memcpy(b, name, len < 8 ? len : 8);
+    uint64_t h = (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40
+                 | (uint64_t)b[3] << 32 | (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16
+                 | (uint64_t)b[6] << 8 | (uint64_t)b[7];
+    if (sort == UPAY_SIGN_SORT_NOCASE) {
+        /* 'A'-'Z' to 'a'-'z' in all 8 bytes at once; bytes from 0x80 up stay */
+        const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+        uint64_t low7 = h & ~high;
+        uint64_t from_a = low7 + (0x80 - 'A') * ones;  /* high bit: byte >= 'A' */
+        uint64_t past_z = low7 + (0x7F - 'Z') * ones;  /* high bit: byte > 'Z' */
+        h |= (from_a & ~past_z & ~h & high) >> 2;      /* 0x80 >> 2 is 'a' - 'A' */
     }
     return h;
 }

@@ -222,6 +222,58 @@ START_TEST(test_sort_long_prefixes)
 }
 END_TEST
 
+/* Byte order, for qsort over string pointers. */
+static int reference_bytes(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The live rules' order: bytes compared with 'A'-'Z' as 'a'-'z', ties in byte order. */
+static int reference_nocase(const void *a, const void *b)
+{
+    const unsigned char *x = *(const unsigned char *const *)a, *y = *(const unsigned char *const *)b;
+    for (size_t i = 0;; i++) {
+        int cx = x[i] >= 'A' && x[i] <= 'Z' ? x[i] + 32 : x[i];
+        int cy = y[i] >= 'A' && y[i] <= 'Z' ? y[i] + 32 : y[i];
+        if (cx != cy)
+            return cx - cy;
+        if (x[i] == 0)
+            return strcmp((const char *)x, (const char *)y);
+    }
+}
+
+/*
+ * Every byte value (1-255) at byte _i of a name, in both sorts: the sort's
+ * fast path compares the first 8 bytes as one integer (lower-cased 8 at a
+ * time for NOCASE), which must order them as byte by byte would.
+ */
+START_TEST(test_sort_every_byte)
+{
+    char names[255][12];
+    const char *order[255];
+    upay_params *p = upay_params_new();
+    for (int c = 1; c < 256; c++) {
+        memcpy(names[c - 1], "abcdefghij", 11);
+        names[c - 1][_i] = (char)c;
+        order[c - 1] = names[c - 1];
+        ck_assert_int_eq(upay_params_set(p, names[c - 1], "v"), UPAY_OK);
+    }
+    for (int sort = UPAY_SIGN_SORT_BYTES; sort <= UPAY_SIGN_SORT_NOCASE; sort++) {
+        qsort(order, 255, sizeof order[0],
+              sort == UPAY_SIGN_SORT_NOCASE ? reference_nocase : reference_bytes);
+        char want[255 * 16] = "", *w = want;
+        for (int i = 0; i < 255; i++)
+            w += sprintf(w, "%s=v&", order[i]);
+        strcpy(w, "key=K");
+        char *got = NULL;
+        ck_assert_int_eq(upay_sign_string_sorted(p, "K", (upay_sign_sort)sort, &got), UPAY_OK);
+        ck_assert_msg(strcmp(got, want) == 0, "sort %d, byte %d: order differs", sort, _i);
+        upay_free(got);
+    }
+    upay_params_free(p);
+}
+END_TEST
+
 static upay_params *sample(void)
 {
     upay_params *p = upay_params_new();
@@ -343,6 +395,7 @@ Suite *make_sign_suite(void)
     tc = tcase_create("sort");
     tcase_add_test(tc, test_sort_nocase);
     tcase_add_test(tc, test_sort_long_prefixes);
+    tcase_add_loop_test(tc, test_sort_every_byte, 0, 9);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("sign_type");
