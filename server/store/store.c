@@ -1,8 +1,9 @@
 /*
  * server/store/store.c - SQLite persistence of merchants, orders and refunds
  * (see store.h). Every statement is prepared once at open. Merchants read
- * by mch_id are also kept in a small cache (every request finds its
- * merchant; SQLite costs 5 k instructions for that one row).
+ * by mch_id and orders read by one of their keys are also kept in two small
+ * caches (every request finds its merchant, most find an order; SQLite
+ * costs 5 k instructions for the merchant's row, 15 k for the order's).
  */
 #include "store/store.h"
 
@@ -128,10 +129,39 @@ typedef struct mch_slot {
     mock_merchant m;
 } mch_slot;
 
+/*
+ * The order cache, built the same way: direct-mapped, each slot a copy of
+ * an order row as SQLite last gave it (720 bytes a slot, 92 160 for the
+ * 128). A lookup by (mch_id, out_trade_no), by (mch_id, transaction_id) or
+ * by id hashes its own key to a slot and takes the copy there only when
+ * that copy carries the same key, so the three share the slots (one order
+ * may sit in up to three). Only rows read from SQLite are copied; a miss
+ * is not remembered.
+ *
+ * A stale copy would answer a wrong trade state, so the generation moves
+ * on, emptying every slot, at every write that touches orders or refunds
+ * (insert, update, the refunds' insert and update, the resets, the offsets,
+ * retention's forget, every raw SQL run), at every rollback and at every
+ * SQLite failure. Writes are one per pay, refund or state change; an
+ * orderquery of a settled order writes nothing and finds its copy. A new
+ * store (open) starts empty; close frees it.
+ *
+ * Both caches rely on what the whole store relies on: it is used only
+ * under the gateway's one lock (ctx->lock), never by two threads at once.
+ */
+enum { ORDER_CACHE_SLOTS = 128 };
+
+typedef struct order_slot {
+    unsigned long long gen;       /* valid when equal to mock_store.order_gen (never 0) */
+    mock_order o;
+} order_slot;
+
 struct mock_store {
     sqlite3 *db;
     unsigned long long mch_gen;   /* the merchant cache's generation, from 1 */
     mch_slot mch_cache[MCH_CACHE_SLOTS];
+    unsigned long long order_gen; /* the order cache's generation, from 1 */
+    order_slot order_cache[ORDER_CACHE_SLOTS];
     sqlite3_stmt *st[ST_N];
     int inject_code;              /* test hook: the SQLite code writes fail with; 0 none */
     mock_store_fail_at inject_at; /* which writes */
@@ -163,19 +193,60 @@ static void merchants_changed(mock_store *s)
     s->mch_gen++;
 }
 
-/* The cache slot of `mch_id` (FNV-1a). */
+/* Empty the order cache: an order row may have changed. */
+static void orders_changed(mock_store *s)
+{
+    s->order_gen++;
+}
+
+/* Both: anything may have changed (a rollback, a failure, raw SQL). */
+static void all_changed(mock_store *s)
+{
+    merchants_changed(s);
+    orders_changed(s);
+}
+
+/* FNV-1a of `text` on top of `h`. */
+static uint32_t fnv(uint32_t h, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+/* The cache slot of `mch_id`. */
 static mch_slot *mch_slot_of(mock_store *s, const char *mch_id)
 {
-    uint32_t h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *)mch_id; *p; p++)
-        h = (h ^ *p) * 16777619u;
+    uint32_t h = fnv(2166136261u, mch_id);
     return &s->mch_cache[(h ^ (h >> 16)) % MCH_CACHE_SLOTS];
+}
+
+static order_slot *order_slot_at(mock_store *s, uint32_t h)
+{
+    return &s->order_cache[(h ^ (h >> 16)) % ORDER_CACHE_SLOTS];
+}
+
+/* The order slot of a key: (mch_id, out_trade_no), (mch_id, transaction_id) or id. */
+static order_slot *otn_slot_of(mock_store *s, const char *mch_id, const char *out_trade_no)
+{
+    return order_slot_at(s, fnv((fnv(2166136261u, mch_id) ^ '/') * 16777619u, out_trade_no));
+}
+
+static order_slot *tid_slot_of(mock_store *s, const char *transaction_id)
+{
+    return order_slot_at(s, fnv(2166136261u, transaction_id));
+}
+
+static order_slot *id_slot_of(mock_store *s, long long id)
+{
+    uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15u;
+    return order_slot_at(s, (uint32_t)(h >> 32));
 }
 
 /* Remember a failure in words (SQLite's name for the code and its message). */
 static void note_failure(mock_store *s, int rc, const char *message)
 {
-    merchants_changed(s);   /* SQLite may have rolled the transaction back */
+    all_changed(s);         /* SQLite may have rolled the transaction back */
     s->failures++;
     snprintf(s->last_error, sizeof s->last_error, "%s (SQLite code %d): %s", sqlite3_errstr(rc),
              rc, message);
@@ -286,6 +357,7 @@ mock_store_rc mock_store_open(const char *path, mock_store **out, char *err, siz
         return MOCK_STORE_ERROR;
     }
     s->mch_gen = 1;
+    s->order_gen = 1;
     int in_memory = !path || !*path;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     int rc = sqlite3_open_v2(in_memory ? ":memory:" : path, &s->db, flags, NULL);
@@ -364,7 +436,7 @@ mock_store_rc mock_store_commit(mock_store *s)
 
 void mock_store_rollback(mock_store *s)
 {
-    merchants_changed(s);
+    all_changed(s);
     if (!sqlite3_get_autocommit(s->db))
         (void)run(s, stmt(s, ST_ROLLBACK));
 }
@@ -483,11 +555,34 @@ static void bind_order(sqlite3_stmt *st, const mock_order *o, int with_text)
     sqlite3_bind_int64(st, 19, o->closed_at);
 }
 
-static mock_store_rc one_order(mock_store *s, sqlite3_stmt *st, mock_order *out)
+/*
+ * Whether key column `col` is text, as copy_text copied it into `text`
+ * (after the type was asked: reading it as a blob changes what
+ * sqlite3_column_type says), with no NUL inside and not cut. Only then does
+ * a strcmp with the copy agree with SQLite's comparison of the column.
+ */
+static int whole_text(sqlite3_stmt *st, int col, int type, const char *text)
+{
+    return type == SQLITE_TEXT && strlen(text) == (size_t)sqlite3_column_bytes(st, col);
+}
+
+/*
+ * Step a lookup of one order; when it finds one, copy it into `slot` too
+ * (when its three keys compare there as they do in SQLite).
+ */
+static mock_store_rc one_order(mock_store *s, sqlite3_stmt *st, mock_order *out, order_slot *slot)
 {
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
+        int t1 = sqlite3_column_type(st, 1), t2 = sqlite3_column_type(st, 2),
+            t3 = sqlite3_column_type(st, 3);
         read_order(st, out);
+        if (whole_text(st, 1, t1, out->mch_id) && whole_text(st, 2, t2, out->out_trade_no)
+            && whole_text(st, 3, t3, out->transaction_id)) {
+            slot->o = *out;
+            slot->gen = s->order_gen;
+        }
+    }
     finish(st);
     return rc == SQLITE_ROW ? MOCK_STORE_OK : rc == SQLITE_DONE ? MOCK_STORE_NOT_FOUND : rc_of(s, rc);
 }
@@ -495,30 +590,50 @@ static mock_store_rc one_order(mock_store *s, sqlite3_stmt *st, mock_order *out)
 mock_store_rc mock_store_order_by_out_trade_no(mock_store *s, const char *mch_id,
                                                const char *out_trade_no, mock_order *out)
 {
+    const char *mch = mch_id ? mch_id : "", *otn = out_trade_no ? out_trade_no : "";
+    order_slot *slot = otn_slot_of(s, mch, otn);
+    if (slot->gen == s->order_gen && strcmp(slot->o.out_trade_no, otn) == 0
+        && strcmp(slot->o.mch_id, mch) == 0) {
+        *out = slot->o;
+        return MOCK_STORE_OK;
+    }
     sqlite3_stmt *st = stmt(s, ST_ORDER_BY_OTN);
-    bind_key(st, 1, mch_id);
-    bind_key(st, 2, out_trade_no);
-    return one_order(s, st, out);
+    bind_key(st, 1, mch);
+    bind_key(st, 2, otn);
+    return one_order(s, st, out, slot);
 }
 
 mock_store_rc mock_store_order_by_transaction_id(mock_store *s, const char *mch_id,
                                                  const char *transaction_id, mock_order *out)
 {
+    const char *mch = mch_id ? mch_id : "", *tid = transaction_id ? transaction_id : "";
+    order_slot *slot = tid_slot_of(s, tid);
+    if (slot->gen == s->order_gen && strcmp(slot->o.transaction_id, tid) == 0
+        && strcmp(slot->o.mch_id, mch) == 0) {
+        *out = slot->o;
+        return MOCK_STORE_OK;
+    }
     sqlite3_stmt *st = stmt(s, ST_ORDER_BY_TID);
-    bind_key(st, 1, mch_id);
-    bind_key(st, 2, transaction_id);
-    return one_order(s, st, out);
+    bind_key(st, 1, mch);
+    bind_key(st, 2, tid);
+    return one_order(s, st, out, slot);
 }
 
 mock_store_rc mock_store_order_by_id(mock_store *s, long long id, mock_order *out)
 {
+    order_slot *slot = id_slot_of(s, id);
+    if (slot->gen == s->order_gen && slot->o.id == id) {
+        *out = slot->o;
+        return MOCK_STORE_OK;
+    }
     sqlite3_stmt *st = stmt(s, ST_ORDER_BY_ID);
     sqlite3_bind_int64(st, 1, id);
-    return one_order(s, st, out);
+    return one_order(s, st, out, slot);
 }
 
 mock_store_rc mock_store_order_insert(mock_store *s, mock_order *o)
 {
+    orders_changed(s);
     sqlite3_stmt *st = stmt(s, ST_ORDER_INSERT);
     bind_order(st, o, 1);
     mock_store_rc rc = run(s, st);
@@ -529,6 +644,7 @@ mock_store_rc mock_store_order_insert(mock_store *s, mock_order *o)
 
 mock_store_rc mock_store_order_update(mock_store *s, const mock_order *o)
 {
+    orders_changed(s);
     sqlite3_stmt *st = stmt(s, ST_ORDER_UPDATE);
     bind_order(st, o, 0);
     return run(s, st);
@@ -599,8 +715,14 @@ mock_store_rc mock_store_refund_by_refund_id(mock_store *s, const char *mch_id,
     return one_refund(s, st, out);
 }
 
+/*
+ * The refunds' writes do not touch the orders table (the caller updates the
+ * order's refunded_fee itself), but they empty the order cache all the
+ * same: they are few, and a cache that errs towards SQLite costs only time.
+ */
 mock_store_rc mock_store_refund_insert(mock_store *s, mock_refund *r)
 {
+    orders_changed(s);
     sqlite3_stmt *st = stmt(s, ST_REFUND_INSERT);
     bind_refund(st, r, 1);
     mock_store_rc rc = run(s, st);
@@ -611,6 +733,7 @@ mock_store_rc mock_store_refund_insert(mock_store *s, mock_refund *r)
 
 mock_store_rc mock_store_refund_update(mock_store *s, const mock_refund *r)
 {
+    orders_changed(s);
     sqlite3_stmt *st = stmt(s, ST_REFUND_UPDATE);
     bind_refund(st, r, 0);
     return run(s, st);
@@ -740,10 +863,10 @@ mock_store_rc mock_store_max_id_sequence(mock_store *s, unsigned long long *out)
     return rc == SQLITE_ROW ? MOCK_STORE_OK : rc_of(s, rc);
 }
 
-/* Run `sql` (statements that change merchants: the cache is emptied). */
+/* Run `sql` (statements that change merchants or orders: both caches are emptied). */
 static mock_store_rc exec(mock_store *s, const char *sql)
 {
-    merchants_changed(s);
+    all_changed(s);
     return rc_of(s, sqlite3_exec(s->db, sql, NULL, NULL, NULL));
 }
 
@@ -761,7 +884,7 @@ mock_store_rc mock_store_reset_merchant(mock_store *s, const char *mch_id)
         "DELETE FROM merchants WHERE mch_id = ?1 AND configured = 0",
         "UPDATE merchants SET clock_offset = 0 WHERE mch_id = ?1",
     };
-    merchants_changed(s);
+    all_changed(s);
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK)
@@ -843,6 +966,7 @@ mock_store_rc mock_store_forget_orders(mock_store *s, const char *mch_id, long l
                                        size_t limit, long long *orders, long long *refunds)
 {
     *orders = *refunds = 0;
+    orders_changed(s);
     long long ids[256];
     size_t n = 0;
     if (limit > sizeof ids / sizeof ids[0])
@@ -880,7 +1004,7 @@ mock_store_rc mock_store_forget_orders(mock_store *s, const char *mch_id, long l
 mock_store_rc mock_store_forget_merchant(mock_store *s, const char *mch_id, int *forgotten)
 {
     *forgotten = 0;
-    merchants_changed(s);
+    all_changed(s);     /* only a merchant without orders goes: orders too, to be safe */
     sqlite3_stmt *st = fg_stmt(s, FG_DEL_MERCHANT);
     if (!st)
         return MOCK_STORE_ERROR;

@@ -86,7 +86,13 @@ mock_store_rc mock_store_meta_set(mock_store *s, const char *name, long long val
 mock_store_rc mock_store_merchant_get(mock_store *s, const char *mch_id, mock_merchant *out);
 mock_store_rc mock_store_merchant_put(mock_store *s, const mock_merchant *m);
 
-/* Orders. Lookups are scoped to the merchant. insert sets o->id. */
+/*
+ * Orders. Lookups are scoped to the merchant.
+ * They answer from a small cache when the row was read before and nothing
+ * has written orders or refunds since (an insert, update, refund write,
+ * reset, offset change or forget, a rollback or a SQLite failure empties
+ * it). insert sets o->id.
+ */
 mock_store_rc mock_store_order_by_out_trade_no(mock_store *s, const char *mch_id,
                                                const char *out_trade_no, mock_order *out);
 mock_store_rc mock_store_order_by_transaction_id(mock_store *s, const char *mch_id,

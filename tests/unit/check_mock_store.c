@@ -1,15 +1,21 @@
 /*
- * check_mock_store.c - the store's merchant cache (server/store/store.c):
- * every merchant is read once through the cache, then each write that can
- * change a merchant row (put, the resets, the offsets, retention's forget),
- * a rollback and a failed commit must make the next read see SQLite's row.
+ * check_mock_store.c - the store's two caches (server/store/store.c).
+ * Merchants: every merchant is read once through the cache, then each write
+ * that can change a merchant row (put, the resets, the offsets, retention's
+ * forget), a rollback and a failed commit must make the next read see
+ * SQLite's row. Orders: the same for the three lookups (out_trade_no,
+ * transaction_id, id) and every write that can change an order row (its
+ * update, the refunds' writes as a refund makes them, the resets,
+ * retention's forget, a rollback, a failed write or commit, a new store).
  * Each case reads first (filling the cache), changes, and reads again: with
  * a missing invalidation the second read answers the stale copy.
  */
 #include <check.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store.h"
 
@@ -155,6 +161,242 @@ START_TEST(undone)
 }
 END_TEST
 
+/* ---- orders ---- */
+
+/* Store order `otn` of `mch`, transaction id 75510000012020010100000000 + `n`, paid `fee`. */
+static mock_order order_put(const char *mch, const char *otn, int n, long long fee)
+{
+    mock_order o;
+    memset(&o, 0, sizeof o);
+    snprintf(o.mch_id, sizeof o.mch_id, "%s", mch);
+    snprintf(o.out_trade_no, sizeof o.out_trade_no, "%s", otn);
+    snprintf(o.transaction_id, sizeof o.transaction_id, "75510000012020010100000%05d", n);
+    snprintf(o.attach, sizeof o.attach, "attach of %s", otn);
+    o.state = MOCK_TRADE_PAID;
+    o.total_fee = fee;
+    o.created_at = o.paid_at = 1000;
+    o.api = 1;
+    ck_assert_int_eq(mock_store_order_insert(st, &o), MOCK_STORE_OK);
+    return o;
+}
+
+/* Read `o` by one key (0 out_trade_no, 1 transaction_id, 2 id) into `out`. */
+static mock_store_rc order_get(const mock_order *o, int key, mock_order *out)
+{
+    switch (key) {
+    case 0:
+        return mock_store_order_by_out_trade_no(st, o->mch_id, o->out_trade_no, out);
+    case 1:
+        return mock_store_order_by_transaction_id(st, o->mch_id, o->transaction_id, out);
+    default:
+        return mock_store_order_by_id(st, o->id, out);
+    }
+}
+
+/*
+ * The refunded_fee of `o` as the store has it, -1 when it has no such
+ * order: read twice by each of the three keys (the second read of each
+ * from the cache), every read the same row.
+ */
+static long long refunded_of(const mock_order *o)
+{
+    mock_order first, again;
+    mock_store_rc rc = order_get(o, 0, &first);
+    ck_assert(rc == MOCK_STORE_OK || rc == MOCK_STORE_NOT_FOUND);
+    for (int key = 0; key < 3; key++)
+        for (int round = 0; round < 2; round++) {
+            ck_assert_int_eq(order_get(o, key, &again), rc);
+            if (rc == MOCK_STORE_OK)
+                ck_assert_msg(memcmp(&first, &again, sizeof first) == 0, "key %d round %d", key,
+                              round);
+        }
+    if (rc != MOCK_STORE_OK)
+        return -1;
+    ck_assert_int_eq(first.id, o->id);
+    ck_assert_str_eq(first.out_trade_no, o->out_trade_no);
+    ck_assert_str_eq(first.attach, o->attach);
+    return first.refunded_fee;
+}
+
+/* Set `o`'s refunded_fee to `fee` and store it, as a refund does. */
+static void order_refunded(mock_order *o, long long fee)
+{
+    o->refunded_fee = fee;
+    o->refund_count++;
+    o->state = MOCK_TRADE_REFUNDED;
+    ck_assert_int_eq(mock_store_order_update(st, o), MOCK_STORE_OK);
+}
+
+/* Each order reads as itself, by every key, with many of them sharing the slots. */
+START_TEST(orders_read)
+{
+    mock_order o[300], out;
+    char otn[16], mch[16];
+    /* an empty slot of a new store is no order: not the one with empty keys and id 0 */
+    ck_assert_int_eq(mock_store_order_by_out_trade_no(st, "", "", &out), MOCK_STORE_NOT_FOUND);
+    ck_assert_int_eq(mock_store_order_by_out_trade_no(st, NULL, NULL, &out), MOCK_STORE_NOT_FOUND);
+    ck_assert_int_eq(mock_store_order_by_transaction_id(st, "", "", &out), MOCK_STORE_NOT_FOUND);
+    ck_assert_int_eq(mock_store_order_by_id(st, 0, &out), MOCK_STORE_NOT_FOUND);
+    for (int i = 0; i < 300; i++) {
+        snprintf(otn, sizeof otn, "T%d", i);
+        o[i] = order_put(i % 2 ? "M1" : "M2", otn, i, 100 + i);
+        order_refunded(&o[i], i);
+    }
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 300; i++)
+            ck_assert_int_eq(refunded_of(&o[i]), i);
+    /*
+     * Another merchant's number is not this order, though it may share its
+     * slot: o[1] is in the cache under both its keys, then asked for by
+     * 1000 other merchants (some of whom land on its slot).
+     */
+    ck_assert_int_eq(refunded_of(&o[1]), 1);
+    for (int i = 0; i < 1000; i++) {
+        snprintf(mch, sizeof mch, "X%d", i);
+        ck_assert_int_eq(mock_store_order_by_out_trade_no(st, mch, "T1", &out), MOCK_STORE_NOT_FOUND);
+        ck_assert_int_eq(mock_store_order_by_transaction_id(st, mch, o[1].transaction_id, &out),
+                         MOCK_STORE_NOT_FOUND);
+    }
+    ck_assert_int_eq(mock_store_order_by_out_trade_no(st, "M1", "T1 ", &out), MOCK_STORE_NOT_FOUND);
+    ck_assert_int_eq(mock_store_order_by_out_trade_no(st, "M1", "t1", &out), MOCK_STORE_NOT_FOUND);
+    ck_assert_int_eq(mock_store_order_by_id(st, o[299].id + 1, &out), MOCK_STORE_NOT_FOUND);
+    /* the copy handed out is the caller's: changing it changes nothing stored */
+    ck_assert_int_eq(mock_store_order_by_id(st, o[7].id, &out), MOCK_STORE_OK);
+    out.refunded_fee = 99;
+    ck_assert_int_eq(refunded_of(&o[7]), 7);
+}
+END_TEST
+
+START_TEST(order_update)
+{
+    mock_order o = order_put("M1", "UPD", 1, 100);
+    ck_assert_int_eq(refunded_of(&o), 0);
+    order_refunded(&o, 30);
+    ck_assert_int_eq(refunded_of(&o), 30);
+    order_refunded(&o, 40);
+    ck_assert_int_eq(refunded_of(&o), 40);
+}
+END_TEST
+
+/* A refund as refund.c stores it: the refund's row, then the order's update. */
+START_TEST(order_refund_writes)
+{
+    mock_order o = order_put("M1", "REF", 1, 100);
+    ck_assert_int_eq(refunded_of(&o), 0);
+    mock_refund r;
+    memset(&r, 0, sizeof r);
+    r.order_id = o.id;
+    strcpy(r.mch_id, "M1");
+    strcpy(r.out_refund_no, "R1");
+    strcpy(r.refund_id, "7552000001202001010000000001");
+    r.refund_fee = 25;
+    r.status = UPAY_REFUND_PROCESSING;
+    ck_assert_int_eq(mock_store_refund_insert(st, &r), MOCK_STORE_OK);
+    ck_assert_int_eq(refunded_of(&o), 0);           /* the refund's row alone is not the order */
+    order_refunded(&o, 25);
+    ck_assert_int_eq(refunded_of(&o), 25);
+    r.status = UPAY_REFUND_FAIL;                    /* a failed refund gives its amount back */
+    ck_assert_int_eq(mock_store_refund_update(st, &r), MOCK_STORE_OK);
+    order_refunded(&o, 0);
+    ck_assert_int_eq(refunded_of(&o), 0);
+}
+END_TEST
+
+START_TEST(order_resets)
+{
+    put("CONF", 10, 1);
+    mock_order a = order_put("CONF", "A", 1, 100), b = order_put("OTHER", "B", 2, 100);
+    order_refunded(&a, 5);
+    ck_assert_int_eq(refunded_of(&a), 5);
+    ck_assert_int_eq(refunded_of(&b), 0);
+    ck_assert_int_eq(mock_store_zero_offsets(st), MOCK_STORE_OK);
+    ck_assert_int_eq(refunded_of(&a), 5);          /* the clocks, not the orders */
+    ck_assert_int_eq(mock_store_reset_merchant(st, "CONF"), MOCK_STORE_OK);
+    ck_assert_int_eq(refunded_of(&a), -1);
+    ck_assert_int_eq(refunded_of(&b), 0);
+    ck_assert_int_eq(mock_store_reset_all(st), MOCK_STORE_OK);
+    ck_assert_int_eq(refunded_of(&b), -1);
+}
+END_TEST
+
+START_TEST(order_forget)
+{
+    put("GONE", 0, 0);
+    mock_order old = order_put("GONE", "OLD", 1, 100);
+    ck_assert_int_eq(refunded_of(&old), 0);
+    long long orders = 0, refunds = 0;
+    int gone = 0;
+    ck_assert_int_eq(mock_store_begin(st), MOCK_STORE_OK);
+    ck_assert_int_eq(mock_store_forget_orders(st, "GONE", 2000, 10, &orders, &refunds),
+                     MOCK_STORE_OK);
+    ck_assert_int_eq(orders, 1);
+    ck_assert_int_eq(refunded_of(&old), -1);
+    ck_assert_int_eq(mock_store_forget_merchant(st, "GONE", &gone), MOCK_STORE_OK);
+    ck_assert_int_eq(mock_store_commit(st), MOCK_STORE_OK);
+    ck_assert_int_eq(gone, 1);
+    ck_assert_int_eq(refunded_of(&old), -1);
+}
+END_TEST
+
+/*
+ * Orders read inside a transaction that is undone must not outlive it:
+ * undone by a rollback (_i 0), by a commit that fails (_i 1, it rolls
+ * back), or by a write that fails, which the caller then rolls back (_i 2).
+ */
+START_TEST(order_undone)
+{
+    mock_order o = order_put("M1", "RB", 1, 100);
+    ck_assert_int_eq(refunded_of(&o), 0);
+    ck_assert_int_eq(mock_store_begin(st), MOCK_STORE_OK);
+    order_refunded(&o, 10);
+    mock_order added = order_put("M1", "NEW", 2, 100);
+    ck_assert_int_eq(refunded_of(&o), 10);          /* the transaction sees its own writes */
+    ck_assert_int_eq(refunded_of(&added), 0);
+    if (_i == 0) {
+        mock_store_rollback(st);
+    } else if (_i == 1) {
+        mock_store_fail_inject(st, SQLITE_FULL, MOCK_STORE_FAIL_COMMIT);
+        ck_assert_int_eq(mock_store_commit(st), MOCK_STORE_ERROR);
+    } else {
+        mock_store_fail_inject(st, SQLITE_IOERR, MOCK_STORE_FAIL_WRITES);
+        o.refunded_fee = 20;
+        ck_assert_int_eq(mock_store_order_update(st, &o), MOCK_STORE_ERROR);
+        mock_store_rollback(st);
+    }
+    mock_store_fail_inject(st, 0, MOCK_STORE_FAIL_WRITES);
+    ck_assert_int_eq(refunded_of(&o), 0);
+    ck_assert_int_eq(refunded_of(&added), -1);
+}
+END_TEST
+
+/* A store opened again (a restart on its state file) reads the file, not an old copy. */
+START_TEST(order_reopen)
+{
+    char dir[] = "/tmp/check_mock_store.XXXXXX", path[64], err[256];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/state.db", dir);
+    mock_store_close(st);
+    ck_assert_msg(mock_store_open(path, &st, err, sizeof err) == MOCK_STORE_OK, "%s", err);
+    mock_order o = order_put("M1", "FILE", 1, 100);
+    ck_assert_int_eq(refunded_of(&o), 0);
+    mock_store_close(st);
+    sqlite3 *db = NULL;   /* another writer while the mock is down */
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "UPDATE orders SET refunded_fee = 7", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    ck_assert_msg(mock_store_open(path, &st, err, sizeof err) == MOCK_STORE_OK, "%s", err);
+    ck_assert_int_eq(refunded_of(&o), 7);
+    char file[80];
+    static const char *const suffix[] = { "", "-wal", "-shm" };
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        snprintf(file, sizeof file, "%s%s", path, suffix[i]);
+        unlink(file);
+    }
+    rmdir(dir);
+}
+END_TEST
+
 Suite *make_mock_store_suite(void)
 {
     Suite *s = suite_create("mock_store");
@@ -165,6 +407,16 @@ Suite *make_mock_store_suite(void)
     tcase_add_test(tc, resets);
     tcase_add_test(tc, forget);
     tcase_add_loop_test(tc, undone, 0, 2);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("order_cache");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, orders_read);
+    tcase_add_test(tc, order_update);
+    tcase_add_test(tc, order_refund_writes);
+    tcase_add_test(tc, order_resets);
+    tcase_add_test(tc, order_forget);
+    tcase_add_loop_test(tc, order_undone, 0, 3);
+    tcase_add_test(tc, order_reopen);
     suite_add_tcase(s, tc);
     return s;
 }
