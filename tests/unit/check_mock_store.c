@@ -163,14 +163,15 @@ END_TEST
 
 /* ---- orders ---- */
 
-/* Store order `otn` of `mch`, transaction id 75510000012020010100000000 + `n`, paid `fee`. */
-static mock_order order_put(const char *mch, const char *otn, int n, long long fee)
+/* Store order `otn` of `mch`, its transaction id ending in `n` (5 digits), paid `fee`. */
+static mock_order order_put(const char *mch, const char *otn, unsigned n, long long fee)
 {
     mock_order o;
     memset(&o, 0, sizeof o);
     snprintf(o.mch_id, sizeof o.mch_id, "%s", mch);
     snprintf(o.out_trade_no, sizeof o.out_trade_no, "%s", otn);
-    snprintf(o.transaction_id, sizeof o.transaction_id, "75510000012020010100000%05d", n);
+    snprintf(o.transaction_id, sizeof o.transaction_id, "75510000012020010100000%05u",
+             n % 100000u);
     snprintf(o.attach, sizeof o.attach, "attach of %s", otn);
     o.state = MOCK_TRADE_PAID;
     o.total_fee = fee;
