@@ -14,9 +14,9 @@
  * One held exchange, linked in time order twice: over the journal and within
  * its merchant. Its bodies live in the slot's own buffer, which stays with
  * the slot when the entry is dropped and is reused by the next entry there
- * (grown, never shrunk): a busy mock copies bodies without allocating, and
- * no worker frees another's body into its own malloc cache (glibc's
- * per-thread cache once held 12 MiB of evicted bodies over 384 workers).
+ * when it needs the same size: a busy mock mostly copies bodies without
+ * allocating, and no body is ever small enough for glibc's per-thread cache
+ * (which once held 12 MiB of evicted bodies over the 384 workers).
  */
 typedef struct slot {
     mock_journal_entry e;
@@ -51,8 +51,8 @@ struct mock_journal {
 };
 
 /* A slot buffer's smallest size, and its steps: above glibc's per-thread cache sizes (1032). */
-#define BUF_MIN 1536
-#define BUF_STEP 512
+#define BUF_MIN 1040
+#define BUF_STEP 256
 
 static void reset_lists(mock_journal *j)
 {
@@ -182,18 +182,26 @@ static size_t kept_length(const char *body, size_t len)
     return !body ? 0 : len > MOCK_JOURNAL_BODY_MAX ? MOCK_JOURNAL_BODY_MAX : len;
 }
 
-/* Copy both bodies into slot `s`'s buffer, grown when short; 0 when memory runs out. */
+/*
+ * Copy both bodies into slot `s`'s buffer, replaced when its size is not the
+ * one they need (rounded up to BUF_STEP): a slot that once held an 8 KiB
+ * ledger answer does not keep 8 KiB for the small calls after it. Freed and
+ * allocated rather than realloc'ed: a shrinking realloc would hand its small
+ * remainder to this thread's cache. 0 when memory runs out.
+ */
 static int slot_fill(mock_journal *j, slot *s, const char *request, size_t rl,
                      const char *response, size_t sl)
 {
     size_t need = rl + 1 + sl + 1;
-    if (s->cap < need) {
-        size_t want = need < BUF_MIN ? BUF_MIN : (need + BUF_STEP - 1) / BUF_STEP * BUF_STEP;
-        char *bigger = realloc(s->buf, want);
-        if (!bigger)
+    size_t want = need < BUF_MIN ? BUF_MIN : (need + BUF_STEP - 1) / BUF_STEP * BUF_STEP;
+    if (s->cap != want) {
+        free(s->buf);
+        j->bytes -= s->cap;
+        s->cap = 0;
+        s->buf = malloc(want);
+        if (!s->buf)
             return 0;
-        j->bytes += want - s->cap;
-        s->buf = bigger;
+        j->bytes += want;
         s->cap = want;
     }
     if (rl)
