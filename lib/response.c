@@ -230,6 +230,24 @@ UPAY_API upay_code upay_response_encode(const upay_params *p, char **out)
     return UPAY_OK;
 }
 
+UPAY_API size_t upay_response_write(const upay_params *p, char *buf, size_t cap)
+{
+    char none;
+    if (buf == NULL) {   /* measure only: no pointer arithmetic on NULL */
+        buf = &none;
+        cap = 0;
+    }
+    if (p == NULL) {
+        if (cap > 0)
+            buf[0] = '\0';
+        return 0;
+    }
+    size_t len = json_object(p, buf, cap);
+    if (len < cap)
+        buf[len] = '\0';
+    return len;
+}
+
 UPAY_API upay_code upay_response_build(upay_params *p, const char *key, upay_sign_type type,
                                        char **out)
 {

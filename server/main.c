@@ -11,6 +11,7 @@
 
 #include "mock.h"
 #include "upay_version.h"
+#include "core/heap.h"
 #include "domain/persona.h"
 
 static void usage(FILE *out)
@@ -90,6 +91,7 @@ int main(int argc, char **argv)
     mock_options opts;
     static char notify_allow[2048];   /* every --notify-allow, comma-separated */
     memset(&opts, 0, sizeof opts);
+    mock_heap_tune();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **target = NULL;

@@ -32,6 +32,15 @@ UPAY_API upay_code upay_response_parse(const char *json, size_t len, size_t max_
 UPAY_API upay_code upay_response_encode(const upay_params *p, char **out);
 
 /*
+ * Write `p` as upay_response_encode() does, into the caller's `buf` of
+ * `cap` bytes, NUL-terminated. Returns the JSON's length without the NUL;
+ * when that is >= `cap` the JSON did not fit and `buf` holds no usable
+ * text: call again with a buffer of at least the length plus one. `buf`
+ * may be NULL with `cap` 0 to measure. A NULL `p` writes "" and returns 0.
+ */
+UPAY_API size_t upay_response_write(const upay_params *p, char *buf, size_t cap);
+
+/*
  * Sign `p` (sets `sign`, see upay_sign_params()) and encode it as JSON into
  * `*out` (free with upay_free()). This is what a gateway answers.
  * Returns UPAY_OK, UPAY_E_NOMEM or UPAY_E_INVALID_ARG.

@@ -520,7 +520,10 @@ cJSON *mock_admin_stats(mock_ctx *ctx)
     cJSON_AddNumberToObject(mem, "store", (double)store_bytes);
     cJSON_AddNumberToObject(mem, "linter", (double)lint_bytes);
     cJSON_AddNumberToObject(mem, "rules", (double)rules_bytes);
-    /* the journal says no size of its own: its bound, entries times their largest size */
+    size_t journal_bytes = 0, journal_entries = 0;
+    mock_journal_usage(ctx->journal, &journal_bytes, &journal_entries);
+    cJSON_AddNumberToObject(mem, "journal", (double)journal_bytes);
+    /* and its bound: entries times their largest size */
     cJSON_AddNumberToObject(mem, "journal_max",
                             (double)MOCK_JOURNAL_CAPACITY
                                 * (sizeof(mock_journal_entry) + 2.0 * MOCK_JOURNAL_BODY_MAX));
@@ -530,6 +533,7 @@ cJSON *mock_admin_stats(mock_ctx *ctx)
         cJSON_AddNumberToObject(count, "refunds", (double)refunds);
     }
     cJSON_AddNumberToObject(count, "linter_merchants", (double)lint_merchants);
+    cJSON_AddNumberToObject(count, "journal_entries", (double)journal_entries);
     cJSON_AddNumberToObject(count, "rules", (double)nrules);
     cJSON_AddNumberToObject(count, "effects", (double)effects);
     cJSON_AddNumberToObject(ret, "seconds", (double)rc_counts.period);

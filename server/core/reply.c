@@ -71,6 +71,23 @@ void mock_reply_take_upay(mock_reply *out, int status, char *upay_json)
     mock_reply_take(out, status, own(upay_json));
 }
 
+void mock_reply_take_params(mock_reply *out, int status, const upay_params *p)
+{
+    size_t cap = MOCK_REPLY_BODY_MIN;
+    char *body = malloc(cap);
+    size_t len = body ? upay_response_write(p, body, cap) : 0;
+    if (body && len >= cap) {
+        cap = len + 1;
+        char *bigger = realloc(body, cap);
+        if (bigger)
+            (void)upay_response_write(p, bigger, cap);
+        else
+            free(body);
+        body = bigger;
+    }
+    mock_reply_take(out, status, body);
+}
+
 void mock_reply_error(mock_reply *out, int status, const char *msg)
 {
     upay_params *p = upay_params_new();

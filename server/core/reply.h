@@ -8,6 +8,7 @@
 #define UPAY_MOCK_REPLY_H
 
 #include <stddef.h>
+#include <upay/params.h>
 
 typedef struct mock_reply {
     int status;               /* HTTP status */
@@ -54,6 +55,15 @@ void mock_reply_take(mock_reply *out, int status, char *json);
 
 /* The same with a string allocated by libupay (freed with upay_free). */
 void mock_reply_take_upay(mock_reply *out, int status, char *upay_json);
+
+/*
+ * Write `p` as JSON (upay_response_write) into a body of its own: at least
+ * MOCK_REPLY_BODY_MIN bytes, so that its size is one of few and above
+ * glibc's per-thread cache (docs/performance.md, "A long-lived mock"). Out
+ * of memory: the fallback body, status 500.
+ */
+#define MOCK_REPLY_BODY_MIN 2048
+void mock_reply_take_params(mock_reply *out, int status, const upay_params *p);
 
 struct cJSON;
 

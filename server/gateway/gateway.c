@@ -115,7 +115,6 @@ static void reply_bare(mock_reply *out, const upay_params *resp)
 {
     static const char *const kept[] = { "state", "code", "msg", "trade_state" };
     upay_params *bare = upay_params_new();
-    char *json = NULL;
     int ok = bare != NULL;
     for (size_t i = 0; ok && i < sizeof kept / sizeof kept[0]; i++) {
         const char *v = upay_params_get(resp, kept[i]);
@@ -123,9 +122,10 @@ static void reply_bare(mock_reply *out, const upay_params *resp)
             ok = upay_params_set(bare, kept[i], v) == UPAY_OK;
     }
     if (ok)
-        (void)upay_response_encode(bare, &json);
+        mock_reply_take_params(out, 200, bare);
+    else
+        mock_reply_take(out, 200, NULL);
     upay_params_free(bare);
-    mock_reply_take_upay(out, 200, json);
 }
 
 /*
@@ -141,7 +141,6 @@ static void reply_signed(mock_ctx *ctx, mock_reply *out, upay_params *resp, cons
         return;
     }
     char nonce[MOCK_NONCE_SIZE];
-    char *json = NULL;
     mock_ids_nonce(ctx->ids, nonce);
     if (upay_params_set(resp, "nonce_str", nonce) != UPAY_OK) {
         mock_reply_take(out, 200, NULL);
@@ -149,15 +148,17 @@ static void reply_signed(mock_ctx *ctx, mock_reply *out, upay_params *resp, cons
     }
     const char *key = fault == MOCK_FAULT_OTHER_AGENT_SIGN ? other_agent_key(ctx, sg->key) : sg->key;
     char sig[UPAY_SIGN_BUF_SIZE] = "";
-    if (fault == MOCK_FAULT_NO_SIGN) {
-        (void)upay_response_encode(resp, &json);
-    } else if (sign_compute(resp, sg, key, sig) == UPAY_OK) {
-        if (fault == MOCK_FAULT_BAD_SIGN)
+    int ok = 1;
+    if (fault != MOCK_FAULT_NO_SIGN) {
+        ok = sign_compute(resp, sg, key, sig) == UPAY_OK;
+        if (ok && fault == MOCK_FAULT_BAD_SIGN)
             sig[0] = sig[0] == 'A' ? 'B' : 'A';   /* still hex, no longer the signature */
-        if (upay_params_set(resp, "sign", sig) == UPAY_OK)
-            (void)upay_response_encode(resp, &json);
+        ok = ok && upay_params_set(resp, "sign", sig) == UPAY_OK;
     }
-    mock_reply_take_upay(out, 200, json);
+    if (ok)
+        mock_reply_take_params(out, 200, resp);
+    else
+        mock_reply_take(out, 200, NULL);
 }
 
 /*

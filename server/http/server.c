@@ -187,7 +187,10 @@ static char *read_body(struct mg_connection *conn, size_t max, size_t *len, int 
         *too_large = 1;
         return calloc(1, 1);
     }
+    /* at least MOCK_REPLY_BODY_MIN: few sizes, none in glibc's per-thread cache (reply.h) */
     size_t cap = ri->content_length >= 0 ? (size_t)ri->content_length + 1 : 4096;
+    if (cap < MOCK_REPLY_BODY_MIN)
+        cap = MOCK_REPLY_BODY_MIN;
     char *buf = malloc(cap);
     while (buf) {
         if (*len + 1 >= cap) {

@@ -78,6 +78,13 @@ void mock_journal_record(mock_journal *j, long long time, const mock_journal_ent
  */
 void mock_journal_clear(mock_journal *j);
 
+/*
+ * What the journal holds: bytes allocated (its slots and the body buffers,
+ * which stay with their slots and are reused) and entries (either may be
+ * NULL).
+ */
+void mock_journal_usage(mock_journal *j, size_t *bytes, size_t *entries);
+
 /* The current epoch (how many clears so far, plus one). */
 unsigned long long mock_journal_epoch(mock_journal *j);
 

@@ -28,6 +28,7 @@ typedef struct lint_order {
     int pending;                /* the merchant knows no final outcome yet */
     int cancelled;              /* it sent a cancel */
     int abandoned_reported;
+    unsigned short chain;       /* next order in its index bucket (LINT_NONE: last) */
     lint_refund *refunds;
     size_t nrefunds;
 } lint_order;
@@ -44,11 +45,15 @@ typedef struct lint_merchant {
     char mch_id[33];
     lint_order *orders;         /* grown on demand; a ring of MOCK_LINT_ORDERS_MAX once full */
     size_t norders, order_cap, order_next;
+    unsigned short *order_heads; /* LINT_ORDER_BUCKETS chains of orders by out_trade_no,
+                                    built once it has LINT_INDEX_FROM orders (else a scan) */
     lint_finding *findings;     /* grown on demand; a ring of MOCK_LINT_FINDINGS_MAX once full */
     size_t nfindings, finding_cap, finding_next;
     unsigned long long seen;    /* mock_lint_sequence() of its latest exchange */
     struct lint_merchant *chain;             /* next in its hash bucket */
     struct lint_merchant *newer, *older;     /* the list by latest exchange */
+    struct lint_merchant *dnewer, *dolder;   /* the same, of merchants with details */
+    int detailed;                            /* on that list */
 } lint_merchant;
 
 struct mock_lint {
@@ -57,12 +62,17 @@ struct mock_lint {
     size_t nbuckets;
     size_t count;
     lint_merchant *newest, *oldest;
+    lint_merchant *dnewest, *doldest;        /* merchants with orders or findings */
+    size_t ndetailed;
     unsigned long long seq;     /* exchanges observed */
     size_t bytes;               /* what the merchants hold, buckets included */
 };
 
 #define LINT_BUCKETS_MIN 64
 #define LINT_GROW_FIRST 1       /* slots a merchant's orders and findings start with */
+#define LINT_NONE 0xFFFFu       /* no order (index chains) */
+#define LINT_ORDER_BUCKETS 512  /* a merchant's order index: twice MOCK_LINT_ORDERS_MAX */
+#define LINT_INDEX_FROM 8       /* orders a merchant has before its index is built */
 
 mock_lint *mock_lint_new(void)
 {
@@ -83,7 +93,8 @@ mock_lint *mock_lint_new(void)
 static size_t merchant_bytes(const lint_merchant *m)
 {
     size_t n = sizeof *m + m->order_cap * sizeof *m->orders
-               + m->finding_cap * sizeof *m->findings;
+               + m->finding_cap * sizeof *m->findings
+               + (m->order_heads ? LINT_ORDER_BUCKETS * sizeof *m->order_heads : 0);
     for (size_t i = 0; i < m->norders; i++)
         n += m->orders[i].nrefunds * sizeof *m->orders[i].refunds;
     return n;
@@ -95,14 +106,26 @@ static void order_clear(lint_order *o)
     memset(o, 0, sizeof *o);
 }
 
+/* Free what a merchant learned (its orders and findings), keep when it was seen. */
+static void details_free(lint_merchant *m)
+{
+    for (size_t i = 0; i < m->norders; i++)
+        order_clear(&m->orders[i]);
+    free(m->orders);
+    free(m->order_heads);
+    free(m->findings);
+    m->orders = NULL;
+    m->order_heads = NULL;
+    m->findings = NULL;
+    m->norders = m->order_cap = m->order_next = 0;
+    m->nfindings = m->finding_cap = m->finding_next = 0;
+}
+
 static void merchant_free(lint_merchant *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->norders; i++)
-        order_clear(&m->orders[i]);
-    free(m->orders);
-    free(m->findings);
+    details_free(m);
     free(m);
 }
 
@@ -152,7 +175,55 @@ static void list_push_newest(mock_lint *l, lint_merchant *m)
     l->newest = m;
 }
 
-/* Take `m` out of the hash and the list and free it. */
+static void dlist_unlink(mock_lint *l, lint_merchant *m)
+{
+    if (m->dnewer)
+        m->dnewer->dolder = m->dolder;
+    else
+        l->dnewest = m->dolder;
+    if (m->dolder)
+        m->dolder->dnewer = m->dnewer;
+    else
+        l->doldest = m->dnewer;
+    m->dnewer = m->dolder = NULL;
+    m->detailed = 0;
+    l->ndetailed--;
+}
+
+static void dlist_push_newest(mock_lint *l, lint_merchant *m)
+{
+    m->dolder = l->dnewest;
+    m->dnewer = NULL;
+    if (l->dnewest)
+        l->dnewest->dnewer = m;
+    else
+        l->doldest = m;
+    l->dnewest = m;
+    m->detailed = 1;
+    l->ndetailed++;
+}
+
+/*
+ * After an exchange of `m`: a merchant with details becomes the newest of
+ * them, and beyond MOCK_LINT_DETAILED_MAX the one whose latest exchange is
+ * the oldest loses its details (it stays known, with when it was seen).
+ */
+static void details_touch(mock_lint *l, lint_merchant *m)
+{
+    if (!m->orders && !m->findings)
+        return;
+    if (m->detailed)
+        dlist_unlink(l, m);
+    dlist_push_newest(l, m);
+    while (l->ndetailed > MOCK_LINT_DETAILED_MAX) {
+        lint_merchant *old = l->doldest;
+        l->bytes -= merchant_bytes(old) - sizeof *old;
+        dlist_unlink(l, old);
+        details_free(old);
+    }
+}
+
+/* Take `m` out of the hash and the lists and free it. */
 static void merchant_drop(mock_lint *l, lint_merchant *m)
 {
     lint_merchant **p = &l->buckets[hash_of(m->mch_id) & (l->nbuckets - 1)];
@@ -160,6 +231,8 @@ static void merchant_drop(mock_lint *l, lint_merchant *m)
         p = &(*p)->chain;
     *p = m->chain;
     list_unlink(l, m);
+    if (m->detailed)
+        dlist_unlink(l, m);
     l->bytes -= merchant_bytes(m);
     l->count--;
     merchant_free(m);
@@ -234,12 +307,51 @@ static int ring_room(mock_lint *l, void **items, size_t size, size_t n, size_t *
     return 1;
 }
 
+static unsigned short *order_bucket(lint_merchant *m, const char *out_trade_no)
+{
+    return &m->order_heads[hash_of(out_trade_no) & (LINT_ORDER_BUCKETS - 1)];
+}
+
+static void index_add(lint_merchant *m, size_t k)
+{
+    unsigned short *head = order_bucket(m, m->orders[k].out_trade_no);
+    m->orders[k].chain = *head;
+    *head = (unsigned short)k;
+}
+
+static void index_remove(lint_merchant *m, size_t k)
+{
+    unsigned short *p = order_bucket(m, m->orders[k].out_trade_no);
+    while (*p != LINT_NONE && *p != k)
+        p = &m->orders[*p].chain;
+    if (*p == k)
+        *p = m->orders[k].chain;
+}
+
+/* Index a merchant's orders by out_trade_no; without memory it keeps scanning. */
+static void index_build(mock_lint *l, lint_merchant *m)
+{
+    m->order_heads = malloc(LINT_ORDER_BUCKETS * sizeof *m->order_heads);
+    if (!m->order_heads)
+        return;
+    memset(m->order_heads, 0xFF, LINT_ORDER_BUCKETS * sizeof *m->order_heads);
+    l->bytes += LINT_ORDER_BUCKETS * sizeof *m->order_heads;
+    for (size_t k = 0; k < m->norders; k++)
+        index_add(m, k);
+}
+
 static lint_order *find_order(mock_lint *l, lint_merchant *m, const char *out_trade_no,
                               int create)
 {
-    for (size_t i = 0; i < m->norders; i++)
-        if (strcmp(m->orders[i].out_trade_no, out_trade_no) == 0)
-            return &m->orders[i];
+    if (m->order_heads) {
+        for (unsigned k = *order_bucket(m, out_trade_no); k != LINT_NONE; k = m->orders[k].chain)
+            if (strcmp(m->orders[k].out_trade_no, out_trade_no) == 0)
+                return &m->orders[k];
+    } else {
+        for (size_t i = 0; i < m->norders; i++)
+            if (strcmp(m->orders[i].out_trade_no, out_trade_no) == 0)
+                return &m->orders[i];
+    }
     if (!create || strlen(out_trade_no) >= 33)
         return NULL;
     void *items = m->orders;
@@ -252,12 +364,18 @@ static lint_order *find_order(mock_lint *l, lint_merchant *m, const char *out_tr
         o = &m->orders[m->norders++];
     } else {
         o = &m->orders[m->order_next];
+        if (m->order_heads)
+            index_remove(m, m->order_next);
         m->order_next = (m->order_next + 1) % MOCK_LINT_ORDERS_MAX;
         l->bytes -= o->nrefunds * sizeof *o->refunds;
         order_clear(o);
     }
     snprintf(o->out_trade_no, sizeof o->out_trade_no, "%s", out_trade_no);
     o->total_fee = -1;
+    if (m->order_heads)
+        index_add(m, (size_t)(o - m->orders));
+    else if (m->norders >= LINT_INDEX_FROM)
+        index_build(l, m);
     return o;
 }
 
@@ -482,6 +600,8 @@ size_t mock_lint_observe(mock_lint *l, const mock_lint_event *e, char *raised, s
         default: break;
         }
     }
+    if (m)
+        details_touch(l, m);
     pthread_mutex_unlock(&l->lock);
     return rb.count;
 }

@@ -18,10 +18,14 @@
  * (one lock inside). Memory is what it holds, allocated as it fills: a
  * merchant costs about 200 bytes until it has orders or findings, which
  * grow by doubling up to MOCK_LINT_ORDERS_MAX orders and
- * MOCK_LINT_FINDINGS_MAX findings (the oldest forgotten first). Merchants
- * are found by a hash; beyond MOCK_LINT_MERCHANTS_MAX, the merchant whose
- * latest exchange is the oldest is forgotten. Retention (retain/retention.h)
- * asks it when each merchant was last seen.
+ * MOCK_LINT_FINDINGS_MAX findings (the oldest forgotten first); from 8
+ * orders on, a merchant's orders are found by a hash of out_trade_no.
+ * Only the MOCK_LINT_DETAILED_MAX merchants seen last keep their orders and
+ * findings: an older one keeps only when it was seen (about 200 bytes), so a
+ * mock that meets a new merchant per CI run stays small. Merchants are found
+ * by a hash; beyond MOCK_LINT_MERCHANTS_MAX, the merchant whose latest
+ * exchange is the oldest is forgotten altogether. Retention
+ * (retain/retention.h) asks it when each merchant was last seen.
  */
 #ifndef UPAY_MOCK_LINT_H
 #define UPAY_MOCK_LINT_H
@@ -33,6 +37,7 @@
 #define MOCK_LINT_REFUNDS_MAX 50
 #define MOCK_LINT_FINDINGS_MAX 200
 #define MOCK_LINT_MERCHANTS_MAX 65536
+#define MOCK_LINT_DETAILED_MAX 1024   /* merchants keeping their orders and findings */
 #define MOCK_LINT_CANCEL_MIN 15        /* seconds between pay and cancel (R-CLIENT-07) */
 #define MOCK_LINT_POLL_MIN 5           /* seconds between polls (R-CLIENT-01) */
 #define MOCK_LINT_ABANDON_AFTER 300    /* seconds a paying order may be left alone */

@@ -22,7 +22,9 @@
  * A sweep works in small turns of ctx->lock (a page of merchants, or a
  * batch of orders, each in its own transaction) and lets a waiting gateway
  * call in between turns. It runs every MOCK_RETAIN_INTERVAL real seconds in
- * a thread of its own, and right after each move of the global clock.
+ * a thread of its own, and right after each move of the global clock. The
+ * same thread, with or without a period, gives malloc's free pages back to
+ * the system after each of its turns (malloc_trim).
  * What it forgets is counted (mock_retention_counts) and journaled (one
  * entry per sweep that forgot something, call "retention").
  */
@@ -56,8 +58,8 @@ mock_retention *mock_retention_new(long long period, long long global_now);
 
 /*
  * Sweep `ctx` every MOCK_RETAIN_INTERVAL seconds in a thread of its own
- * until mock_retention_free(). Nothing to do (0) when the period is 0.
- * Returns 0, or -1 when the thread cannot start.
+ * until mock_retention_free(); with a period of 0 the thread only gives
+ * malloc's free pages back. Returns 0, or -1 when the thread cannot start.
  */
 int mock_retention_start(mock_retention *r, struct mock_ctx *ctx);
 

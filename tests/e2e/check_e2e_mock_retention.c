@@ -305,6 +305,10 @@ START_TEST(stats_say_what_the_memory_is)
     ck_assert_double_gt(stat("memory", "linter"), 0);
     ck_assert_double_gt(stat("memory", "rules"), 0);
     ck_assert_double_gt(stat("memory", "journal_max"), 0);
+    /* the pay and the merchant's first call are journaled: their bodies are counted */
+    ck_assert_double_ge(stat("count", "journal_entries"), 1);
+    ck_assert_double_gt(stat("memory", "journal"), 1536);
+    ck_assert_double_lt(stat("memory", "journal"), stat("memory", "journal_max"));
     ck_assert_double_gt(stat("memory", "rss"), 0);
     /* a full reset zeroes what retention counted */
     mt_advance(base, NULL, 86400);

@@ -289,6 +289,61 @@ START_TEST(journal_ring)
 }
 END_TEST
 
+typedef struct body_check {
+    int n;
+    int bad;
+} body_check;
+
+/* Entry seq N carries request "q" x (N % 7 * 300) and response "s" x (N % 5 * 900). */
+static void check_bodies(const mock_journal_entry *e, void *user)
+{
+    body_check *bc = user;
+    size_t rl = (size_t)(e->seq % 7) * 300, sl = (size_t)(e->seq % 5) * 900;
+    if (sl > MOCK_JOURNAL_BODY_MAX)
+        sl = MOCK_JOURNAL_BODY_MAX;
+    bc->n++;
+    if (strlen(e->request) != rl || strlen(e->response) != sl
+        || (rl && (e->request[0] != 'q' || e->request[rl - 1] != 'q'))
+        || (sl && (e->response[0] != 's' || e->response[sl - 1] != 's')))
+        bc->bad++;
+}
+
+/*
+ * Bodies of every size survive the reuse of their slot's buffer (a short
+ * body after a long one, a long one after a short), and a slot's buffer is
+ * the size its entry needs: after large entries, small ones take the
+ * journal back to its smallest buffers.
+ */
+START_TEST(journal_bodies_reuse_their_slots)
+{
+    mock_journal *j = mock_journal_new(16);
+    static char q[3000], r[6000];
+    memset(q, 'q', sizeof q);
+    memset(r, 's', sizeof r);
+    size_t empty = 0, bytes = 0, entries = 0;
+    mock_journal_usage(j, &empty, NULL);
+    for (int i = 1; i <= 1200; i++)
+        mock_journal_add(j, i, "pay", q, (size_t)(i % 7) * 300, 200, r, (size_t)(i % 5) * 900);
+    mock_journal_usage(j, &bytes, &entries);
+    ck_assert_uint_eq(entries, 16);
+    ck_assert_uint_gt(bytes, empty + 16u * 1040u);
+    body_check bc = {0, 0};
+    mock_journal_each(j, 100, check_bodies, &bc);
+    ck_assert_int_eq(bc.n, 16);
+    ck_assert_int_eq(bc.bad, 0);
+    for (int i = 0; i < 16; i++)
+        mock_journal_add(j, i, "pay", "a=1", 3, 200, "{}", 2);
+    mock_journal_usage(j, &bytes, NULL);
+    ck_assert_uint_eq(bytes, empty + 16u * 1040u);
+    /* cleared, the buffers stay for the next entries */
+    mock_journal_clear(j);
+    mock_journal_usage(j, &bytes, &entries);
+    ck_assert_uint_eq(entries, 0);
+    ck_assert_uint_eq(bytes, empty + 16u * 1040u);
+    mock_journal_free(j);
+}
+END_TEST
+
 /* ---- pure gateway ---- */
 
 static mock_ctx *ctx;
@@ -471,6 +526,7 @@ Suite *make_mock_core_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("journal");
     tcase_add_test(tc, journal_ring);
+    tcase_add_test(tc, journal_bodies_reuse_their_slots);
     suite_add_tcase(s, tc);
     tc = tcase_create("gateway");
     tcase_add_checked_fixture(tc, ctx_setup, ctx_teardown);

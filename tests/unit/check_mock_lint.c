@@ -302,6 +302,73 @@ START_TEST(costs_what_it_holds)
 }
 END_TEST
 
+/*
+ * Only the MOCK_LINT_DETAILED_MAX merchants seen last keep their orders and
+ * findings: a merchant pushed out by that many newer ones reports nothing,
+ * is still known as seen (retention depends on it), and learns afresh.
+ */
+START_TEST(details_of_the_latest_merchants)
+{
+    mock_lint *l = mock_lint_new();
+    char mch[33];
+    feed(l, "D0", (ev){MOCK_CALL_PAY, 0, "O1", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    feed(l, "D0", (ev){MOCK_CALL_PAY, 1, "O1", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    ck_assert_int_eq(count_kind(l, "D0", 2, "out_trade_no_reused"), 1);
+    for (int i = 1; i < MOCK_LINT_DETAILED_MAX; i++) {
+        snprintf(mch, sizeof mch, "D%d", i);
+        feed(l, mch, (ev){MOCK_CALL_PAY, 2, "O1", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    }
+    ck_assert_int_eq(count_kind(l, "D0", 3, "out_trade_no_reused"), 1);   /* 1024th: kept */
+    size_t before, after, n;
+    feed(l, "DNEW", (ev){MOCK_CALL_PAY, 3, "O1", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    mock_lint_usage(l, NULL, &n);
+    ck_assert_int_eq(count_kind(l, "D0", 4, "out_trade_no_reused"), 0);   /* 1025th: dropped */
+    ck_assert_uint_eq(n, MOCK_LINT_DETAILED_MAX + 1);
+    ck_assert_int_eq(mock_lint_seen(l, "D0", NULL), 1);
+    ck_assert_int_eq(count_kind(l, "D1", 4, "out_trade_no_reused"), 0);
+    feed(l, "D1", (ev){MOCK_CALL_PAY, 4, "O1", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    ck_assert_int_eq(count_kind(l, "D1", 5, "out_trade_no_reused"), 1);   /* D1 still had O1 */
+    /* D0 learns afresh: O1 is a new order to it now */
+    feed(l, "D0", (ev){MOCK_CALL_PAY, 5, "O1", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    ck_assert_int_eq(count_kind(l, "D0", 6, "out_trade_no_reused"), 0);
+    /* 20 000 merchants with an order each cost their "seen" record, not their details */
+    mock_lint_usage(l, &before, &n);
+    for (int i = 0; i < 20000; i++) {
+        snprintf(mch, sizeof mch, "E%d", i);
+        feed(l, mch, (ev){MOCK_CALL_PAY, 6, "O1", NULL, 100, 1, "SUCCESS"}, NULL, 0);
+    }
+    mock_lint_usage(l, &after, &n);
+    ck_assert_uint_lt(after - before, 20000u * 256u);
+    mock_lint_free(l);
+}
+END_TEST
+
+/*
+ * A merchant's orders found by the index (from 8 orders on) are the ones a
+ * scan would find, through the ring's wrap: of 300 orders the latest 256
+ * are known, the 44 oldest are new again.
+ */
+START_TEST(order_index_follows_the_ring)
+{
+    mock_lint *l = mock_lint_new();
+    char otn[33];
+    for (int i = 0; i < 300; i++) {
+        snprintf(otn, sizeof otn, "X%d", i);
+        ck_assert_uint_eq(feed(l, "M", (ev){MOCK_CALL_PAY, i, otn, NULL, 100, 1, "SUCCESS"}, NULL, 0), 0);
+    }
+    int expect_known[][2] = {{299, 1}, {44, 1}, {43, 0}, {0, 0}, {150, 1}};
+    for (size_t k = 0; k < sizeof expect_known / sizeof expect_known[0]; k++) {
+        snprintf(otn, sizeof otn, "X%d", expect_known[k][0]);
+        char raised[64];
+        size_t n = feed(l, "M", (ev){MOCK_CALL_ORDERQUERY, 1000, otn, NULL, -1, 1, "SUCCESS"}, NULL, 0);
+        ck_assert_uint_eq(n, 0);
+        n = feed(l, "M", (ev){MOCK_CALL_PAY, 1000, otn, NULL, 100, 1, "SUCCESS"}, raised, sizeof raised);
+        ck_assert_msg(n == (size_t)expect_known[k][1], "X%d: %zu findings", expect_known[k][0], n);
+    }
+    mock_lint_free(l);
+}
+END_TEST
+
 Suite *make_mock_lint_suite(void)
 {
     Suite *s = suite_create("mock_lint");
@@ -318,6 +385,8 @@ Suite *make_mock_lint_suite(void)
     tc = tcase_create("lazy");
     tcase_add_test(tc, answers_unchanged);
     tcase_add_test(tc, costs_what_it_holds);
+    tcase_add_test(tc, details_of_the_latest_merchants);
+    tcase_add_test(tc, order_index_follows_the_ring);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -134,6 +134,36 @@ START_TEST(test_bad_arguments)
 }
 END_TEST
 
+/*
+ * upay_response_write gives exactly upay_response_encode's text in the
+ * caller's buffer, measures with no buffer, and never writes past `cap`:
+ * every cap from 0 to the length plus 2, around a guard byte.
+ */
+START_TEST(test_write_into_buffer)
+{
+    upay_params *p = upay_params_new();
+    upay_params_set(p, "state", "SUCCESS");
+    upay_params_set(p, "msg", "a\"b\\c\n\x01中");
+    upay_params_set(p, "empty", "");
+    char *want = NULL;
+    ck_assert_int_eq(upay_response_encode(p, &want), UPAY_OK);
+    size_t len = strlen(want);
+    ck_assert_uint_eq(upay_response_write(p, NULL, 0), len);
+    char buf[256];
+    for (size_t cap = 0; cap <= len + 2; cap++) {
+        memset(buf, '#', sizeof buf);
+        ck_assert_uint_eq(upay_response_write(p, buf, cap), len);
+        ck_assert_int_eq(buf[cap], '#');                    /* nothing past cap */
+        if (cap > len)
+            ck_assert_str_eq(buf, want);
+    }
+    ck_assert_uint_eq(upay_response_write(NULL, buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "");
+    upay_free(want);
+    upay_params_free(p);
+}
+END_TEST
+
 START_TEST(test_encode)
 {
     upay_params *p = upay_params_new();
@@ -275,6 +305,7 @@ Suite *make_response_suite(void)
     tc = tcase_create("codec");
     tcase_add_test(tc, test_good);
     tcase_add_test(tc, test_encode);
+    tcase_add_test(tc, test_write_into_buffer);
     tcase_add_test(tc, test_encode_large);
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_build_and_verify);
