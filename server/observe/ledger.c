@@ -1,6 +1,8 @@
 /*
  * server/observe/ledger.c - GET /mock/ledger: the money consistency check (see
- * ledger.h). Walks the orders in id order a page at a time: each page (up
+ * ledger.h). Walks the orders a page at a time, the whole store's in id
+ * order, one merchant's in out_trade_no order (a range of its index, so a
+ * small merchant's check does not read the whole store): each page (up
  * to LEDGER_PAGE orders with their refunds) is read inside one store
  * transaction under ctx->lock, so an order and its refunds are seen at one
  * instant, and checked after the lock is released; the gateway runs
@@ -161,12 +163,13 @@ static void duplicate(const mock_store_key *k, long long count, void *user)
                   k->out_refund_no, count);
 }
 
-/* Read the page after `after_id` (orders, then their refunds while they fit). Caller locks. */
-static mock_store_rc read_page(mock_ctx *ctx, const char *mch_id, long long after_id, page *p)
+/* Read the page after `after` (orders, then their refunds while they fit). Caller locks. */
+static mock_store_rc read_page(mock_ctx *ctx, const char *mch_id, const mock_store_order_pos *after,
+                               page *p)
 {
     p->count = 0;
     p->used = 0;
-    mock_store_rc rc = mock_store_orders_after(ctx->store, mch_id, after_id, LEDGER_PAGE, collect, p);
+    mock_store_rc rc = mock_store_orders_after(ctx->store, mch_id, after, LEDGER_PAGE, collect, p);
     for (size_t i = 0; rc == MOCK_STORE_OK && i < p->count; i++) {
         if (p->used > LEDGER_PAGE_ROWS) {
             p->count = i;   /* the rest starts the next page */
@@ -210,15 +213,21 @@ static void let_gateway_in(mock_ctx *ctx)
 static mock_store_rc walk(mock_ctx *ctx, const char *mch_id, ledger *l, page *p)
 {
     mock_store_rc rc = MOCK_STORE_OK;
-    long long after_id = 0;
+    mock_store_order_pos pos;   /* where the walk stands */
+    memset(&pos, 0, sizeof pos);
     do {
-        LOCKED_READ(ctx, rc, read_page(ctx, mch_id, after_id, p));
+        LOCKED_READ(ctx, rc, read_page(ctx, mch_id, &pos, p));
         let_gateway_in(ctx);
         for (size_t i = 0; rc == MOCK_STORE_OK && i < p->count; i++) {
             check_order(l, &p->orders[i], p->rows + p->first[i], p->nrows[i]);
             l->orders++;
             l->refunds += (long long)p->nrows[i];
-            after_id = p->orders[i].id;
+        }
+        if (rc == MOCK_STORE_OK && p->count > 0) {
+            /* the next page starts after the last order checked (a page cut short included) */
+            const mock_order *last = &p->orders[p->count - 1];
+            pos.id = last->id;
+            memcpy(pos.out_trade_no, last->out_trade_no, sizeof pos.out_trade_no);
         }
     } while (rc == MOCK_STORE_OK && p->count > 0);
 

@@ -125,14 +125,26 @@ typedef int (*mock_store_order_fn)(const mock_order *o, void *user);
 mock_store_rc mock_store_orders_each(mock_store *s, const char *mch_id, size_t limit,
                                      mock_store_order_fn fn, void *user);
 
+/* Where a walk over the orders stands: the last order it saw (all zero to begin). */
+typedef struct mock_store_order_pos {
+    long long id;              /* the walk over every merchant's orders: id order */
+    char out_trade_no[33];     /* the walk over one merchant's: out_trade_no order */
+} mock_store_order_pos;
+
 /*
- * Call `fn` for up to `limit` orders whose id is larger than `after_id`, in
- * id order, of merchant `mch_id` (NULL: every merchant). A reader walks the
- * whole table a page at a time, starting from 0 and continuing after the
- * last id it saw, with the lock released between pages.
+ * Call `fn` for up to `limit` orders after `*after` in the walk's order. A
+ * reader walks a page at a time, starting from a zeroed `*after` and
+ * continuing after the last order it saw, with the lock released between
+ * pages. Every merchant (`mch_id` NULL): in id order, after `after->id`
+ * (ids start at 1). One merchant: in out_trade_no order (bytewise), after
+ * `after->out_trade_no` ("" comes before every valid one), a range of the
+ * index on (mch_id, out_trade_no) that reads no other merchant's order;
+ * an order stored meanwhile is seen when its number sorts after the
+ * position. `fn` must not use the store.
  */
-mock_store_rc mock_store_orders_after(mock_store *s, const char *mch_id, long long after_id,
-                                      size_t limit, mock_store_order_fn fn, void *user);
+mock_store_rc mock_store_orders_after(mock_store *s, const char *mch_id,
+                                      const mock_store_order_pos *after, size_t limit,
+                                      mock_store_order_fn fn, void *user);
 
 /* A refund number, the key of a uniqueness walk. */
 typedef struct mock_store_key {

@@ -269,6 +269,91 @@ START_TEST(store_wide_invariants)
 }
 END_TEST
 
+/* ---- one merchant's check over many pages ---- */
+
+#define PAGED_ORDERS 700          /* LEDGER_PAGE is 256: three pages and a bit */
+#define PAGED_WITH_REFUNDS 260    /* 20 refunds each: 5200 rows, the page cut at 4096 */
+#define PAGED_REFUNDS 20
+
+/*
+ * A merchant's check reads its orders a page at a time by out_trade_no: it
+ * must count every order of its own once, and none of anyone else's. The
+ * orders are stored with their numbers out of id order (a cursor taken
+ * from the id would skip or repeat them), between orders of a merchant
+ * whose id sorts before and one whose id sorts after (each with the same
+ * numbers), and the first 260 by number carry 20 refunds each, so the
+ * first page is cut short by its refund rows (the next page must start
+ * after the last order checked, not the last one read). Every order's
+ * total differs, so paid_fee tells a repeated or missing order even when
+ * the count came out right.
+ */
+START_TEST(merchant_scope_pages)
+{
+    static const char *const mch[] = { "PAGEC", "PAGED", "PAGEE" };
+    long long paid = 0, closed = 0;
+    ck_assert_int_eq(mock_store_begin(ctx->store), MOCK_STORE_OK);
+    for (unsigned i = 0; i < PAGED_ORDERS; i++) {
+        unsigned k = (i * 389u) % PAGED_ORDERS;   /* the numbers in another order than the ids */
+        char otn[16];
+        snprintf(otn, sizeof otn, "PG%05u", k);
+        for (int m = 0; m < 3; m++) {
+            int with_refunds = m == 1 && k < PAGED_WITH_REFUNDS;
+            mock_trade_state state = with_refunds ? MOCK_TRADE_REFUNDED
+                                   : k % 7 == 3 ? MOCK_TRADE_CLOSED : MOCK_TRADE_PAID;
+            mock_order o = make_order(otn, state, 100 + k, k % 5, with_refunds ? PAGED_REFUNDS : 0,
+                                      with_refunds ? PAGED_REFUNDS : 0);
+            snprintf(o.mch_id, sizeof o.mch_id, "%s", mch[m]);
+            ck_assert_int_eq(mock_store_order_insert(ctx->store, &o), MOCK_STORE_OK);
+            if (m == 1 && state == MOCK_TRADE_CLOSED)
+                closed++;
+            else if (m == 1)
+                paid += 100 + k - k % 5;
+            for (int r = 0; with_refunds && r < PAGED_REFUNDS; r++) {
+                char orn[16], rid[29];
+                snprintf(orn, sizeof orn, "PR%05u_%02d", k, r);
+                snprintf(rid, sizeof rid, "8%025u%02d", k, r);
+                add_refund(&o, NULL, orn, rid, 1, r, UPAY_REFUND_SUCCESS);
+            }
+        }
+    }
+    ck_assert_int_eq(mock_store_commit(ctx->store), MOCK_STORE_OK);
+    ck_assert_int_gt(closed, 0);
+
+    cJSON *j = report("PAGED");
+    ck_assert_msg(consistent(j), "violations: %s", cJSON_PrintUnformatted(j));
+    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(j, "scope")->valuestring, "PAGED");
+    ck_assert_int_eq((long long)number(j, "orders"), PAGED_ORDERS);
+    ck_assert_int_eq((long long)number(j, "refunds"), PAGED_WITH_REFUNDS * PAGED_REFUNDS);
+    ck_assert_int_eq((long long)number(j, "paid_fee"), paid);
+    ck_assert_int_eq((long long)number(j, "refunded_fee"), PAGED_WITH_REFUNDS * PAGED_REFUNDS);
+    cJSON_Delete(j);
+    /* a neighbour's check sees its own orders only, and the whole store sees all three */
+    j = report("PAGEE");
+    ck_assert(consistent(j));
+    ck_assert_int_eq((long long)number(j, "orders"), PAGED_ORDERS);
+    ck_assert_int_eq((long long)number(j, "refunds"), 0);
+    cJSON_Delete(j);
+    j = report(NULL);
+    ck_assert_msg(consistent(j), "violations: %s", cJSON_PrintUnformatted(j));
+    ck_assert_int_eq((long long)number(j, "orders"), 3 * PAGED_ORDERS);
+    ck_assert_int_eq((long long)number(j, "refunds"), PAGED_WITH_REFUNDS * PAGED_REFUNDS);
+    cJSON_Delete(j);
+
+    /* a broken order on the last page of the merchant's walk is still found */
+    mock_order o;
+    ck_assert_int_eq(mock_store_order_by_out_trade_no(ctx->store, "PAGED", "PG00699", &o),
+                     MOCK_STORE_OK);
+    o.refunded_fee = 5;
+    ck_assert_int_eq(mock_store_order_update(ctx->store, &o), MOCK_STORE_OK);
+    j = report("PAGED");
+    ck_assert(!consistent(j));
+    ck_assert(has_rule(j, "refunded_fee"));
+    ck_assert_int_eq((long long)number(j, "violation_count"), 1);
+    ck_assert_int_eq((long long)number(j, "orders"), PAGED_ORDERS);
+    cJSON_Delete(j);
+}
+END_TEST
+
 Suite *make_e2e_mock_rel_ledger_suite(void)
 {
     Suite *s = suite_create("e2e_mock_rel_ledger");
@@ -280,6 +365,10 @@ Suite *make_e2e_mock_rel_ledger_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, each_invariant_reported, 0, (int)(sizeof broken / sizeof broken[0]));
     tcase_add_test(tc, store_wide_invariants);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("merchant_pages");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, merchant_scope_pages);
     suite_add_tcase(s, tc);
     return s;
 }

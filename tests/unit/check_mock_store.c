@@ -8,7 +8,9 @@
  * update, the refunds' writes as a refund makes them, the resets,
  * retention's forget, a rollback, a failed write or commit, a new store).
  * Each case reads first (filling the cache), changes, and reads again: with
- * a missing invalidation the second read answers the stale copy.
+ * a missing invalidation the second read answers the stale copy. And the
+ * ledger's walk over the orders a page at a time (mock_store_orders_after):
+ * the whole store's by id, one merchant's by out_trade_no.
  */
 #include <check.h>
 #include <sqlite3.h>
@@ -398,6 +400,96 @@ START_TEST(order_reopen)
 }
 END_TEST
 
+/* ---- the walk over the orders, a page at a time ---- */
+
+typedef struct walked {
+    mock_order o[64];
+    size_t count, stop_at;    /* stop_at: fn answers "stop" at that many (0: never) */
+} walked;
+
+static int walk_fn(const mock_order *o, void *user)
+{
+    walked *w = user;
+    ck_assert_uint_lt(w->count, 64);
+    w->o[w->count++] = *o;
+    return w->stop_at && w->count == w->stop_at;
+}
+
+/* One page of `limit` after `*pos`; moves `*pos` to its last order. Returns how many. */
+static size_t walk_page(const char *mch, mock_store_order_pos *pos, size_t limit, walked *w)
+{
+    w->count = 0;
+    ck_assert_int_eq(mock_store_orders_after(st, mch, pos, limit, walk_fn, w), MOCK_STORE_OK);
+    if (w->count) {
+        pos->id = w->o[w->count - 1].id;
+        memcpy(pos->out_trade_no, w->o[w->count - 1].out_trade_no, sizeof pos->out_trade_no);
+    }
+    return w->count;
+}
+
+/*
+ * A merchant's walk: its orders only (its neighbours' ids sort just before
+ * and after it, and share its numbers), in out_trade_no order whatever the
+ * order they were stored in, each once across pages; an order stored
+ * meanwhile is seen when its number sorts after the walk's position. The
+ * whole store's walk: every order in id order.
+ */
+START_TEST(orders_after)
+{
+    static const char *const numbers[] = { "N40", "N07", "N33", "N01", "N25", "N19", "N12" };
+    static const char *const sorted[] = { "N01", "N07", "N12", "N19", "N25", "N33", "N40" };
+    const size_t n = sizeof numbers / sizeof numbers[0];
+    unsigned tid = 0;
+    for (size_t i = 0; i < n; i++) {
+        order_put("W0", numbers[i], ++tid, 100);
+        order_put("W1", numbers[i], ++tid, 100);
+        order_put("W2", numbers[i], ++tid, 100);
+    }
+    walked w;
+    memset(&w, 0, sizeof w);
+    mock_store_order_pos pos;
+    memset(&pos, 0, sizeof pos);
+    size_t seen = 0, got;
+    while ((got = walk_page("W1", &pos, 3, &w)) > 0) {
+        ck_assert_uint_le(got, 3);
+        for (size_t i = 0; i < got; i++, seen++) {
+            ck_assert_uint_lt(seen, n);
+            ck_assert_str_eq(w.o[i].mch_id, "W1");
+            ck_assert_str_eq(w.o[i].out_trade_no, sorted[seen]);
+        }
+    }
+    ck_assert_uint_eq(seen, n);
+
+    /* stored during a walk standing after N12: N05 sorts before it, N50 after */
+    memset(&pos, 0, sizeof pos);
+    strcpy(pos.out_trade_no, "N12");
+    order_put("W1", "N05", ++tid, 100);
+    order_put("W1", "N50", ++tid, 100);
+    ck_assert_uint_eq(walk_page("W1", &pos, 64, &w), 5);
+    ck_assert_str_eq(w.o[0].out_trade_no, "N19");
+    ck_assert_str_eq(w.o[4].out_trade_no, "N50");
+    ck_assert_uint_eq(walk_page("W1", &pos, 64, &w), 0);
+    ck_assert_uint_eq(walk_page("NOBODY", &pos, 64, &w), 0);
+
+    /* the whole store by id, across pages of 5 */
+    memset(&pos, 0, sizeof pos);
+    long long last_id = 0;
+    seen = 0;
+    while ((got = walk_page(NULL, &pos, 5, &w)) > 0)
+        for (size_t i = 0; i < got; i++, seen++) {
+            ck_assert_int_gt(w.o[i].id, last_id);
+            last_id = w.o[i].id;
+        }
+    ck_assert_uint_eq(seen, 3 * n + 2);
+
+    /* fn answering nonzero ends the page there */
+    memset(&pos, 0, sizeof pos);
+    w.stop_at = 2;
+    ck_assert_uint_eq(walk_page("W2", &pos, 64, &w), 2);
+    ck_assert_str_eq(pos.out_trade_no, "N07");
+}
+END_TEST
+
 Suite *make_mock_store_suite(void)
 {
     Suite *s = suite_create("mock_store");
@@ -418,6 +510,10 @@ Suite *make_mock_store_suite(void)
     tcase_add_test(tc, order_forget);
     tcase_add_loop_test(tc, order_undone, 0, 3);
     tcase_add_test(tc, order_reopen);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("order_walk");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, orders_after);
     suite_add_tcase(s, tc);
     return s;
 }
