@@ -1,6 +1,7 @@
 /*
  * server/admin/admin.c - the admin API (see admin.h): health, reset, clock,
- * orders and journal. Changes run under the store lock in one transaction.
+ * orders and journal; it routes the rest (rules, merchants, pre-orders,
+ * ledger) to their files. Changes run under the store lock in one transaction.
  */
 #include "admin/admin.h"
 #include "admin/admin_edge.h"
@@ -24,6 +25,8 @@
 
 #define ORDERS_DEFAULT_LIMIT 100
 #define ORDERS_MAX_LIMIT 1000
+#define MERCHANTS_DEFAULT_LIMIT 100
+#define MERCHANTS_MAX_LIMIT 1000
 #define JOURNAL_MAX_LIMIT 1000
 
 static void add_time(cJSON *obj, const char *name, long long when)
@@ -434,6 +437,16 @@ static void journal(mock_ctx *ctx, const upay_params *q, mock_reply *out)
     mock_reply_json(out, 200, root);
 }
 
+static void merchants(mock_ctx *ctx, const upay_params *q, mock_reply *out)
+{
+    long long limit;
+    if (query_number(q, "limit", MERCHANTS_DEFAULT_LIMIT, 1, MERCHANTS_MAX_LIMIT, &limit) != 0) {
+        mock_reply_error(out, 400, "limit must be a number from 1 to 1000");
+        return;
+    }
+    mock_admin_merchants_list(ctx, q ? upay_params_get(q, "after") : NULL, (size_t)limit, out);
+}
+
 void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
                        const char *query, const char *body, size_t len, mock_reply *out)
 {
@@ -464,11 +477,14 @@ void mock_admin_handle(mock_ctx *ctx, const char *http_method, const char *path,
         orders(ctx, q, out);
     else if (strcmp(p, "/mock/journal") == 0 && get)
         journal(ctx, q, out);
+    else if (strcmp(p, "/mock/merchants") == 0 && get)
+        merchants(ctx, q, out);
     else if (strcmp(p, "/mock/ledger") == 0 && get)
         mock_ledger_report(ctx, q ? upay_params_get(q, "mch_id") : NULL, out);
     else if (strcmp(p, "/mock/health") == 0 || strcmp(p, "/mock/reset") == 0
              || strcmp(p, "/mock/clock") == 0 || strcmp(p, "/mock/orders") == 0
-             || strcmp(p, "/mock/journal") == 0 || strcmp(p, "/mock/ledger") == 0) {
+             || strcmp(p, "/mock/journal") == 0 || strcmp(p, "/mock/ledger") == 0
+             || strcmp(p, "/mock/merchants") == 0) {
         mock_reply_error(out, 405, "method not allowed on this admin endpoint");
         out->allow = strcmp(p, "/mock/clock") == 0 ? "GET, POST"
                    : strcmp(p, "/mock/reset") == 0 ? "POST" : "GET";

@@ -9,6 +9,8 @@
  *   POST /mock/clock               {"advance_seconds":N[,"mch_id":"..."]}
  *   GET  /mock/orders[?mch_id=...&limit=N]  orders with their refunds
  *   GET  /mock/journal[?mch_id=...&out_trade_no=...&limit=N]  the latest exchanges
+ *   GET  /mock/merchants[?after=MCH&limit=N]  the merchants, a page in mch_id order
+ *   GET  /mock/merchants/MCH       one merchant and its key (admin_merchant.h)
  *   POST/GET/DELETE /mock/rules, DELETE /mock/rules/ID, GET /mock/faults,
  *   GET /mock/lint?mch_id=...      edge cases (admin_edge.h, docs/edge-cases.md)
  *   GET  /mock/ledger[?mch_id=...] the money consistency check (ledger.h)

@@ -4,7 +4,8 @@
  * business success is signed and a refusal is bare; pid and version are
  * required; the v3.2.1 answer fields; refundquery by refund only; names
  * sorted case-insensitively for signatures; POST /v2/UnifiedPay/Gateway
- * signed with the merchant's key (configured or derived); state VER under
+ * signed with the merchant's key (configured or derived), which
+ * GET /mock/merchants/MCH tells and GET /mock/merchants never lists; state VER under
  * --min-version. In both dialects msg is the code table's text and our
  * English diagnosis travels in X-Upay-Detail and the journal.
  */
@@ -434,15 +435,22 @@ static char *merchant_key(const char *base, const char *mch, const char **source
     return key;
 }
 
-START_TEST(v2_merchant_keys)
+/* A mock started from keys_config (live, from the config file). */
+static mock_server *start_keys_config(void)
 {
     char path[] = "/tmp/upay-mock-dialect-XXXXXX";
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(write(fd, keys_config, strlen(keys_config)), (ssize_t)strlen(keys_config));
     close(fd);
-    mock_server *s = start_dialect(NULL, path, NULL);   /* live from the config file */
+    mock_server *s = start_dialect(NULL, path, NULL);
     unlink(path);
+    return s;
+}
+
+START_TEST(v2_merchant_keys)
+{
+    mock_server *s = start_keys_config();
     const char *base = mock_server_url(s);
 
     /* Configured key; derived key = MD5(agent key "&mch_id=" mch_id), upper hex. */
@@ -518,6 +526,135 @@ START_TEST(v2_merchant_keys)
     mt_expect(p, "FAIL", "20004", NULL);
     expect_fields(p, "state,code,msg");
     upay_params_free(p);
+    mock_server_stop(s);
+}
+END_TEST
+
+/*
+ * GET /mock/merchants`query`: the page's mch_ids comma-joined into ids and
+ * its "next" into next ("" for null), each entry checked: agent 800001,
+ * configured only for the config's two, and the three members and no
+ * other (no key). `*raw` receives the body (free it).
+ */
+static void merchants_page(const char *base, const char *query, char ids[256], char next[40],
+                           char **raw)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/mock/merchants%s", query);
+    long status = 0;
+    *raw = mt_admin(base, "GET", path, NULL, &status);
+    ck_assert_msg(status == 200, "%s: %ld %s", path, status, *raw);
+    cJSON *root = cJSON_Parse(*raw);
+    ck_assert_ptr_nonnull(root);
+    ids[0] = '\0';
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(root, "merchants"))
+    {
+        const char *id = cJSON_GetObjectItemCaseSensitive(m, "mch_id")->valuestring;
+        ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(m, "agent_id")->valuestring, "800001");
+        int configured = strcmp(id, "KEYED1") == 0 || strcmp(id, "PLAIN1") == 0;
+        ck_assert_int_eq(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "configured")),
+                         configured);
+        ck_assert_int_eq(cJSON_GetArraySize(m), 3);
+        snprintf(ids + strlen(ids), 256 - strlen(ids), "%s%s", ids[0] ? "," : "", id);
+    }
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(root, "next");
+    ck_assert_msg(cJSON_IsNull(n) || cJSON_IsString(n), "%s: next %s", path, *raw);
+    snprintf(next, 40, "%s", cJSON_IsString(n) ? n->valuestring : "");
+    cJSON_Delete(root);
+}
+
+/*
+ * GET /mock/merchants: every merchant the mock holds, configured or opened
+ * by a request, in mch_id order (bytes: digits, capitals, small letters), a
+ * page at a time with after and limit; bad paging is a 400; no key of any
+ * merchant, configured or derived, is ever in the list.
+ */
+START_TEST(merchant_list)
+{
+    mock_server *s = start_keys_config();
+    const char *base = mock_server_url(s);
+    mt_gw v1;
+    mt_gw_init(&v1, base);
+    v1.agent_id = "800001";
+    v1.key = "AGENT-KEY-ONE";
+    live_gw(&v1);
+    static const char *const opened[] = { "M3", "a5", "M1", "0007", "Z9", "A0", "M2" };
+    for (size_t i = 0; i < sizeof opened / sizeof opened[0]; i++) {
+        upay_params *p = live_pay(&v1, opened[i], fresh("ML"), code_of(NULL));
+        mt_expect(p, "SUCCESS", "10000", "SUCCESS");
+        upay_params_free(p);
+    }
+    static const char all[] = "0007,A0,KEYED1,M1,M2,M3,PLAIN1,Z9,a5";
+    char ids[256], next[40], *raw;
+    merchants_page(base, "", ids, next, &raw);
+    ck_assert_str_eq(ids, all);
+    ck_assert_str_eq(next, "");
+    /* no key: neither a configured one nor any derived one */
+    ck_assert_ptr_null(strstr(raw, "key"));
+    ck_assert_ptr_null(strstr(raw, "MERCHANT-KEY-0001"));
+    char list[sizeof all];
+    memcpy(list, all, sizeof all);
+    for (char *id = strtok(list, ","); id; id = strtok(NULL, ",")) {
+        const char *source = NULL;
+        char *key = merchant_key(base, id, &source);
+        ck_assert_ptr_nonnull(key);
+        ck_assert_msg(strstr(raw, key) == NULL, "the key of %s is in the list", id);
+        free(key);
+    }
+    free(raw);
+
+    /* three pages of three: the last one full, with no next */
+    static const struct { const char *query, *ids, *next; } pages[] = {
+        { "?limit=3", "0007,A0,KEYED1", "KEYED1" },
+        { "?after=KEYED1&limit=3", "M1,M2,M3", "M3" },
+        { "?after=M3&limit=3", "PLAIN1,Z9,a5", "" },
+        { "?after=L&limit=2", "M1,M2", "M2" },      /* after a merchant the mock does not hold */
+        { "?after=a5", "", "" },
+        { "?after=&limit=1000", all, "" },
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        merchants_page(base, pages[i].query, ids, next, &raw);
+        ck_assert_msg(strcmp(ids, pages[i].ids) == 0, "%s: %s", pages[i].query, ids);
+        ck_assert_msg(strcmp(next, pages[i].next) == 0, "%s: next %s", pages[i].query, next);
+        free(raw);
+    }
+    /* following next, two at a time, lists each merchant once */
+    char walked[256] = "", query[64] = "?limit=2";
+    do {
+        merchants_page(base, query, ids, next, &raw);
+        free(raw);
+        ck_assert_uint_lt(strlen(walked) + strlen(ids) + 1, sizeof walked);
+        if (walked[0] && ids[0])
+            strcat(walked, ",");
+        strcat(walked, ids);
+        snprintf(query, sizeof query, "?limit=2&after=%s", next);
+    } while (next[0]);
+    ck_assert_str_eq(walked, all);
+
+    static const char *const bad[] = {
+        "?limit=0", "?limit=1001", "?limit=-1", "?limit=abc", "?limit=1.5",
+        "?after=%25bad", "?after=M-1", "?after=123456789012345678901234567890123",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/mock/merchants%s", bad[i]);
+        long status = 0;
+        raw = mt_admin(base, "GET", path, NULL, &status);
+        ck_assert_msg(status == 400, "%s: %ld", bad[i], status);
+        cJSON *root = cJSON_Parse(raw);
+        ck_assert_msg(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "error")), "%s: %s",
+                      bad[i], raw);
+        cJSON_Delete(root);
+        free(raw);
+    }
+    char url[160];
+    snprintf(url, sizeof url, "%s/mock/merchants", base);
+    mt_http_reply r;
+    ck_assert_int_eq(mt_http("POST", url, "application/json", "{}", 2, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 405);
+    ck_assert_str_eq(r.allow, "GET");
+    mt_http_reply_free(&r);
     mock_server_stop(s);
 }
 END_TEST
@@ -659,6 +796,7 @@ Suite *make_e2e_mock_dialect_suite(void)
     add(s, tcase_create("live_refundquery_keys"), live_refundquery_keys);
     add(s, tcase_create("nocase_sort"), live_sorts_names_ignoring_case);
     add(s, tcase_create("v2_merchant_keys"), v2_merchant_keys);
+    add(s, tcase_create("merchant_list"), merchant_list);
     add(s, tcase_create("min_version"), min_version_ver);
     add(s, tcase_create("detail"), detail_header_and_journal);
     add(s, tcase_create("verbose"), verbose_log);
