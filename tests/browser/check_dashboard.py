@@ -8,10 +8,11 @@ drives through the DevTools protocol over a pipe (--remote-debugging-pipe:
 NUL-separated JSON, no WebSocket library needed). Payments go through
 upay-call (libupay). CASE:
 
-  live      pay and see the order appear; a 9101 refund PROCESSING settles
-            when +24 h is pressed on the page; NOTSURE-then-retry is on the
-            order's timeline; a rule added from the form fires on the next
-            call and shows on the timeline
+  live      pay and see the order appear, its merchant in the picker (which
+            lists GET /mock/merchants, never all orders); a 9101 refund
+            PROCESSING settles when +24 h is pressed on the page;
+            NOTSURE-then-retry is on the order's timeline; a rule added
+            from the form fires on the next call and shows on the timeline
   personas  screenshot the persona sheet per wallet and decode every
             barcode with zbarimg: each decodes to the code printed under it;
             each code pays as its wallet and persona; printed, 6 A4 pages
@@ -35,6 +36,7 @@ SKIP = 77
 AGENT = "13000000000000001"
 KEY = "UPAYMOCK000000000000000000000001"
 MCH = "UIDEMO01"
+OTHER = "UIDEMO00"   # sorts before MCH in the merchant list
 WAIT_S = 15          # the page polls every second; this bounds a wait for it
 
 
@@ -174,6 +176,7 @@ def case_live(page, base, tool, out):
     refund = ["method=refund", "paytype=WECHAT", f"mch_id={MCH}", "total_fee=100",
               "refund_fee=40", "op_user_id=cashier1"]
     page.goto(f"{base}/mock/ui/#mch={MCH}")
+    page.eval("performance.setResourceTimingBufferSize(100000)")   # every request it makes
     page.wait_for("document.querySelector('#status').textContent.startsWith('live')", "its live status")
 
     # 1. a payment through libupay appears
@@ -181,6 +184,28 @@ def case_live(page, base, tool, out):
                                     "auth_code=134567890123459101")
     row = "document.querySelector('#orders tr[data-order=\"POS000001\"]')"
     page.wait_for(f"{row} && {row}.textContent.includes('PAID')", "the paid order")
+
+    # the merchant picker: GET /mock/merchants in mch_id order, the one on screen marked;
+    # choosing another shows its orders, and back
+    call(tool, base, "method=pay", "paytype=WECHAT", f"mch_id={OTHER}", "total_fee=100",
+         "body=tea", "out_trade_no=OTH000001", "auth_code=134567890123450000")
+    picker = "[...document.querySelectorAll('#merchants button[data-mch]')].map(b => b.dataset.mch)"
+    page.wait_for(f"{picker}.join() === {js(OTHER + ',' + MCH)}",
+                  f"{OTHER} and {MCH} in the merchant list, in that order")
+    if page.eval("document.querySelector('#merchants li.current button').dataset.mch") != MCH:
+        raise Fail(f"{MCH} is not marked as the merchant on screen")
+    page.eval(f"document.querySelector('#merchants button[data-mch={js(OTHER)}]').click()")
+    page.wait_for(f"location.hash === '#mch={OTHER}' && document.querySelector("
+                  "'#orders tr[data-order=\"OTH000001\"]')", f"{OTHER}'s order")
+    page.eval(f"document.querySelector('#merchants button[data-mch={js(MCH)}]').click()")
+    page.wait_for(f"location.hash === '#mch={MCH}' && {row}", f"{MCH}'s orders again")
+    # it asks for the merchants, never for every merchant's orders
+    asked = page.eval("performance.getEntriesByType('resource').map(e => e.name)")
+    if not any("/mock/merchants?limit=100" in u for u in asked):
+        raise Fail("the page never asked GET /mock/merchants?limit=100")
+    everyone = [u for u in asked if "/mock/orders" in u and "mch_id=" not in u]
+    if everyone:
+        raise Fail(f"the page asked for every merchant's orders: {everyone[0]}")
 
     # 2. a refund PROCESSING (persona 9101) settles when the clock moves from the page
     assert '"code":"10000"' in call(tool, base, *refund, "out_trade_no=POS000001",
@@ -279,6 +304,8 @@ def case_live(page, base, tool, out):
                   "the merchant's orders gone after the reset")
     page.wait_for("document.querySelector('#clock').textContent === 'not created yet'",
                   "the sandbox merchant forgotten after the reset, its clock too")
+    page.wait_for(f"{picker}.join() === {js(OTHER + ',' + MCH)}",
+                  f"{OTHER} still listed, and {MCH} while it is on screen")
 
 
 def pay_each(tool, base, cards):

@@ -1,7 +1,8 @@
 /*
  * server/ui/files/app.js - the dashboard's behaviour (docs/dashboard.md).
  * Polls the admin API under /mock/ once a second (no gateway work: only
- * admin reads) and renders merchants, the clock, orders with their refunds,
+ * admin reads; the requests are the ones bench/dashboard makes, keep the
+ * two alike) and renders merchants, the clock, orders with their refunds,
  * the ledger verdict, rules, linter findings and an order's timeline.
  * Controls: move the clock, add and remove rules, reset the merchant, and
  * a pre-order's customer (pay, decline, abandon: POST /mock/preorders/pay)
@@ -12,6 +13,7 @@
 'use strict';
 
 const POLL_MS = 1000;
+const MERCHANTS_LISTED = 100;   /* the first page of GET /mock/merchants, in mch_id order */
 const $ = (sel) => document.querySelector(sel);
 let faults = [];       /* GET /mock/faults, for the rule form */
 let personaOf = {};    /* out_trade_no -> persona, from the orders */
@@ -89,13 +91,15 @@ function signatureVerdict(entry, answer) {
 
 function stateSpan(s) { return el('span', { class: 'state ' + s }, s); }
 
-function renderMerchants(list, current) {
+function renderMerchants(list, current, more) {
   const ul = $('#merchants');
   ul.replaceChildren();
   if (!list.length) ul.append(el('li', { class: 'muted' }, 'no merchant yet: take a payment'));
   for (const m of list)
     ul.append(el('li', { class: m === current ? 'current' : '' },
       el('button', { onclick: () => setHash(m, ''), 'data-mch': m }, m)));
+  if (more)
+    ul.append(el('li', { class: 'muted' }, `the first ${MERCHANTS_LISTED}: open any other by its mch_id`));
 }
 
 function renderOrders(orders, currentOrder, mch) {
@@ -229,10 +233,10 @@ async function refresh() {
   busy = true;
   try {
     const { mch, order } = hashState();
-    const all = await api('GET', 'orders?limit=1000');
-    const merchants = [...new Set(all.orders.map((o) => o.mch_id))].sort();
+    const page = await api('GET', 'merchants?limit=' + MERCHANTS_LISTED);
+    const merchants = page.merchants.map((m) => m.mch_id);
     if (mch && !merchants.includes(mch)) merchants.push(mch);
-    renderMerchants(merchants, mch);
+    renderMerchants(merchants, mch, page.next !== null);
     $('#merchant').hidden = !mch;
     if (mch) {
       const q = 'mch_id=' + encodeURIComponent(mch);
