@@ -128,7 +128,9 @@ void mock_ids_make(mock_ids *ids, mock_id_kind kind, long long now, char out[MOC
     uint64_t r;
     if (kind == MOCK_ID_TRANSACTION || kind == MOCK_ID_REFUND) {
         pthread_mutex_lock(&ids->lock);
-        r = ids->seq++ % SEQ_MODULUS;
+        do   /* never 0: an order's id is its transaction_id's sequence (server/store/store.c) */
+            r = ids->seq++ % SEQ_MODULUS;
+        while (r == 0);
         pthread_mutex_unlock(&ids->lock);
     } else {
         r = mock_ids_next(ids);

@@ -191,7 +191,7 @@ static void fill(void)
         memset(&o, 0, sizeof o);
         snprintf(o.mch_id, sizeof o.mch_id, "BULK1");
         snprintf(o.out_trade_no, sizeof o.out_trade_no, "BULK%08d", i);
-        snprintf(o.transaction_id, sizeof o.transaction_id, "7551000001202311150%09d", i);
+        snprintf(o.transaction_id, sizeof o.transaction_id, "7551000001202311150%09d", i + 1);
         o.total_fee = 100;
         o.state = MOCK_TRADE_PAID;
         ck_assert_int_eq(mock_store_order_insert(ctx->store, &o), MOCK_STORE_OK);

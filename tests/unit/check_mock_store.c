@@ -165,7 +165,10 @@ END_TEST
 
 /* ---- orders ---- */
 
-/* Store order `otn` of `mch`, its transaction id ending in `n` (5 digits), paid `fee`. */
+/*
+ * Store order `otn` of `mch`, its transaction id ending in `n` (5 digits; not 0, which no
+ * order id is), paid `fee`.
+ */
 static mock_order order_put(const char *mch, const char *otn, unsigned n, long long fee)
 {
     mock_order o;
@@ -242,7 +245,7 @@ START_TEST(orders_read)
     ck_assert_int_eq(mock_store_order_by_id(st, 0, &out), MOCK_STORE_NOT_FOUND);
     for (int i = 0; i < 300; i++) {
         snprintf(otn, sizeof otn, "T%d", i);
-        o[i] = order_put(i % 2 ? "M1" : "M2", otn, i, 100 + i);
+        o[i] = order_put(i % 2 ? "M1" : "M2", otn, i + 1, 100 + i);
         order_refunded(&o[i], i);
     }
     for (int round = 0; round < 2; round++)
@@ -400,6 +403,90 @@ START_TEST(order_reopen)
 }
 END_TEST
 
+/* ---- an order's id is its transaction_id's sequence number ---- */
+
+/* Each order is found by its transaction_id alone, not by one that only ends like it. */
+START_TEST(id_is_the_sequence)
+{
+    mock_order out, o = order_put("M1", "SEQ", 4242, 100);
+    ck_assert_int_eq(o.id, 4242);
+    ck_assert_int_eq(mock_store_order_by_transaction_id(st, "M1", o.transaction_id, &out),
+                     MOCK_STORE_OK);
+    ck_assert_str_eq(out.out_trade_no, "SEQ");
+    /* the same last 10 digits after another date: the row's id, but not its transaction_id */
+    static const char *const not_it[] = {
+        "7551000001202001020000004242", "7551000001202001010000004243",
+        "755100000120200101000000424",  "75510000012020010100000042420",
+        "755100000120200101000000424x", "",
+    };
+    for (size_t i = 0; i < sizeof not_it / sizeof not_it[0]; i++)
+        ck_assert_msg(mock_store_order_by_transaction_id(st, "M1", not_it[i], &out)
+                      == MOCK_STORE_NOT_FOUND, "%s", not_it[i]);
+    ck_assert_int_eq(mock_store_order_by_transaction_id(st, "M2", o.transaction_id, &out),
+                     MOCK_STORE_NOT_FOUND);
+    /* a second order with that sequence is a conflict (the pay call makes new ids and retries) */
+    mock_order twin = o;
+    twin.id = 0;
+    snprintf(twin.out_trade_no, sizeof twin.out_trade_no, "TWIN");
+    memcpy(twin.transaction_id + 10, "20200102", 8);
+    ck_assert_int_eq(mock_store_order_insert(st, &twin), MOCK_STORE_CONFLICT);
+    ck_assert_int_eq(mock_store_order_by_out_trade_no(st, "M1", "TWIN", &out), MOCK_STORE_NOT_FOUND);
+    /* no order has a transaction_id that is not 28 digits, or whose sequence is 0 */
+    snprintf(twin.transaction_id, sizeof twin.transaction_id, "7551000001202001020000000000");
+    ck_assert_int_eq(mock_store_order_insert(st, &twin), MOCK_STORE_ERROR);
+    snprintf(twin.transaction_id, sizeof twin.transaction_id, "T-1");
+    ck_assert_int_eq(mock_store_order_insert(st, &twin), MOCK_STORE_ERROR);
+    ck_assert_int_eq(mock_store_order_by_out_trade_no(st, "M1", "TWIN", &out), MOCK_STORE_NOT_FOUND);
+}
+END_TEST
+
+/*
+ * A state file written before orders took their sequence as id: its rows
+ * have SQLite's ids and the index orders_by_transaction_id, through which
+ * they (and orders stored after the upgrade) are still found.
+ */
+START_TEST(older_state_file)
+{
+    char dir[] = "/tmp/check_mock_store.XXXXXX", path[64], err[256];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/state.db", dir);
+    mock_store_close(st);
+    ck_assert_msg(mock_store_open(path, &st, err, sizeof err) == MOCK_STORE_OK, "%s", err);
+    mock_store_close(st);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db,
+        "CREATE UNIQUE INDEX orders_by_transaction_id ON orders(transaction_id);"
+        "INSERT INTO orders(id, mch_id, out_trade_no, transaction_id, out_transaction_id,"
+        " auth_code, attach, appid, sub_appid, paytype, state, total_fee, coupon_fee,"
+        " refunded_fee, refund_count, created_at, due_at, paid_at, closed_at) VALUES"
+        " (1, 'M1', 'OLD', '7551000001202001010000000777', '4200000001202001010000000777',"
+        " '134567890123456789', '', '', '', 1, 1, 100, 0, 0, 0, 1000, 0, 1000, 0)",
+        NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    ck_assert_msg(mock_store_open(path, &st, err, sizeof err) == MOCK_STORE_OK, "%s", err);
+    mock_order out;
+    ck_assert_int_eq(mock_store_order_by_transaction_id(st, "M1", "7551000001202001010000000777",
+                                                        &out), MOCK_STORE_OK);
+    ck_assert_int_eq(out.id, 1);
+    ck_assert_str_eq(out.out_trade_no, "OLD");
+    mock_order added = order_put("M1", "NEW", 1, 100);   /* sequence 1: the old row's id */
+    ck_assert_int_eq(mock_store_order_by_transaction_id(st, "M1", added.transaction_id, &out),
+                     MOCK_STORE_OK);
+    ck_assert_str_eq(out.out_trade_no, "NEW");
+    ck_assert_int_ne(out.id, 1);
+    mock_store_close(st);
+    st = NULL;
+    char file[80];
+    static const char *const suffix[] = { "", "-wal", "-shm" };
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        snprintf(file, sizeof file, "%s%s", path, suffix[i]);
+        unlink(file);
+    }
+    rmdir(dir);
+}
+END_TEST
+
 /* ---- the walk over the orders, a page at a time ---- */
 
 typedef struct walked {
@@ -510,6 +597,11 @@ Suite *make_mock_store_suite(void)
     tcase_add_test(tc, order_forget);
     tcase_add_loop_test(tc, order_undone, 0, 3);
     tcase_add_test(tc, order_reopen);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("order_ids");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, id_is_the_sequence);
+    tcase_add_test(tc, older_state_file);
     suite_add_tcase(s, tc);
     tc = tcase_create("order_walk");
     tcase_add_checked_fixture(tc, setup, teardown);
