@@ -125,7 +125,8 @@ int mock_call_order_or_answer(mock_call *c, int transaction_id_first, mock_order
 /*
  * Insert new order `o`, drawing its transaction_id and out_transaction_id
  * (again on a unique-index collision, a few times). Returns MOCK_STORE_OK
- * with o->id set, or the failure.
+ * with o->id set, MOCK_STORE_EXISTS (nothing written) when the merchant
+ * has an order with its out_trade_no, or the failure.
  */
 mock_store_rc mock_call_insert_order(mock_call *c, mock_order *o);
 

@@ -168,9 +168,14 @@ const mock_persona *mock_edge_pay_persona(const mock_call *c, const char *auth_c
     return scratch;
 }
 
+int mock_edge_pay_refuses_early(const mock_call *c)
+{
+    return fault_of(c) == MOCK_FAULT_PAY_REFUSED && c->edge->fault.arg >= 20000;
+}
+
 int mock_edge_pay_refused_early(mock_call *c)
 {
-    if (fault_of(c) != MOCK_FAULT_PAY_REFUSED || c->edge->fault.arg < 20000)
+    if (!mock_edge_pay_refuses_early(c))
         return 0;
     char msg[96];
     snprintf(msg, sizeof msg, "refused with code %lld (forced by the mock)", c->edge->fault.arg);

@@ -97,8 +97,10 @@ const mock_persona *mock_edge_pay_persona(const mock_call *c, const char *auth_c
 /*
  * Before the order is made: a pay_refused fault with a 2xxxx code answers
  * FAIL with that code and nothing is recorded: returns 1 (answered), else 0.
+ * mock_edge_pay_refuses_early only tells whether it would answer.
  */
 int mock_edge_pay_refused_early(mock_call *c);
+int mock_edge_pay_refuses_early(const mock_call *c);
 
 /* After mock_trade_open: set the fault's due time or refusal state on `o`. */
 void mock_edge_pay_opened(mock_call *c, mock_order *o);

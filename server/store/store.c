@@ -52,7 +52,8 @@ static const char *const sql_text[ST_N] = {
                         "auth_code, attach, appid, sub_appid, paytype, state, total_fee, coupon_fee, "
                         "refunded_fee, refund_count, created_at, due_at, paid_at, closed_at, trade_type, notify_url, "
                         "expires_at, api) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                        "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+                        "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) "
+                        "ON CONFLICT (mch_id, out_trade_no) DO NOTHING",
     [ST_ORDER_UPDATE] = "UPDATE orders SET state = ?11, coupon_fee = ?13, refunded_fee = ?14, "
                         "refund_count = ?15, due_at = ?17, paid_at = ?18, closed_at = ?19, auth_code = ?6 "
                         "WHERE id = ?1",
@@ -702,6 +703,8 @@ mock_store_rc mock_store_order_insert(mock_store *s, mock_order *o)
     else
         sqlite3_bind_null(st, 1);   /* an older state file: SQLite picks the id */
     mock_store_rc rc = run(s, st);
+    if (rc == MOCK_STORE_OK && sqlite3_changes(s->db) == 0)
+        return MOCK_STORE_EXISTS;   /* ON CONFLICT (mch_id, out_trade_no) DO NOTHING */
     if (rc == MOCK_STORE_OK)
         o->id = sqlite3_last_insert_rowid(s->db);
     return rc;

@@ -22,7 +22,8 @@ typedef enum mock_store_rc {
     MOCK_STORE_OK = 0,
     MOCK_STORE_NOT_FOUND = 1,  /* no such row */
     MOCK_STORE_CONFLICT = 2,   /* a unique index refused the row */
-    MOCK_STORE_ERROR = 3       /* SQLite failed; see mock_store_errmsg() */
+    MOCK_STORE_ERROR = 3,      /* SQLite failed; see mock_store_errmsg() */
+    MOCK_STORE_EXISTS = 4      /* order insert: the merchant has an order with that out_trade_no */
 } mock_store_rc;
 
 typedef struct mock_merchant {
@@ -98,6 +99,12 @@ mock_store_rc mock_store_order_by_out_trade_no(mock_store *s, const char *mch_id
 mock_store_rc mock_store_order_by_transaction_id(mock_store *s, const char *mch_id,
                                                  const char *transaction_id, mock_order *out);
 mock_store_rc mock_store_order_by_id(mock_store *s, long long id, mock_order *out);
+/*
+ * Insert new order `o`: MOCK_STORE_OK with o->id set; MOCK_STORE_EXISTS,
+ * writing nothing, when its merchant already has an order with its
+ * out_trade_no (so a pay inserts first and reads the old order only then);
+ * MOCK_STORE_CONFLICT when its transaction_id's sequence number is taken.
+ */
 mock_store_rc mock_store_order_insert(mock_store *s, mock_order *o);
 mock_store_rc mock_store_order_update(mock_store *s, const mock_order *o);
 

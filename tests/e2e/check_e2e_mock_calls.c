@@ -375,6 +375,8 @@ START_TEST(pay_answers)
     expect_and_free(mt_pay(&gw, "M1", otn, "889", code), "SUCCESS", "20004", "FAIL");
     expect_and_free(mt_pay(&gw, "M1", otn, "888", code_of("WECHAT", NULL)), "SUCCESS", "20004",
                     "FAIL");
+    /* The number's order answers before any check of the new code: 20004, not 10006. */
+    expect_and_free(mt_pay(&gw, "M1", otn, "888", "123123123"), "SUCCESS", "20004", "FAIL");
     p = query("M1", "WECHAT", otn);
     mt_expect(p, "SUCCESS", "10000", "SUCCESS");
     ck_assert_str_eq(mt_field(p, "total_fee"), "888");

@@ -42,14 +42,23 @@ START_TEST(store_round_trip)
     o.state = MOCK_TRADE_PAID;
     ck_assert_int_eq(mock_store_order_insert(s, &o), MOCK_STORE_OK);
     ck_assert_int_gt(o.id, 0);
-    mock_order dup = o;
-    ck_assert_int_eq(mock_store_order_insert(s, &dup), MOCK_STORE_CONFLICT);
+    mock_order dup = o;   /* the same number (and transaction_id), another amount: not stored */
+    dup.id = 0;
+    dup.total_fee = 999;
+    ck_assert_int_eq(mock_store_order_insert(s, &dup), MOCK_STORE_EXISTS);
+    ck_assert_int_eq(dup.id, 0);
+    snprintf(dup.transaction_id, sizeof dup.transaction_id, "7551000001202001010000000002");
+    ck_assert_int_eq(mock_store_order_insert(s, &dup), MOCK_STORE_EXISTS);
+    ck_assert_int_eq(mock_store_order_by_transaction_id(s, "M1", dup.transaction_id, &dup),
+                     MOCK_STORE_NOT_FOUND);
+    dup = o;
     snprintf(dup.out_trade_no, sizeof dup.out_trade_no, "T0002");
     ck_assert_int_eq(mock_store_order_insert(s, &dup), MOCK_STORE_CONFLICT);  /* same transaction_id */
 
     mock_order back;
     ck_assert_int_eq(mock_store_order_by_out_trade_no(s, "M1", "T0001", &back), MOCK_STORE_OK);
     ck_assert_str_eq(back.attach, "附加");
+    ck_assert_int_eq(back.total_fee, 100);
     ck_assert_int_eq(mock_store_order_by_out_trade_no(s, "M2", "T0001", &back), MOCK_STORE_NOT_FOUND);
     ck_assert_int_eq(mock_store_order_by_out_trade_no(s, "M1", "t0001", &back), MOCK_STORE_NOT_FOUND);
     ck_assert_int_eq(mock_store_order_by_transaction_id(s, "M1", o.transaction_id, &back), MOCK_STORE_OK);
