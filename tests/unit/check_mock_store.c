@@ -597,9 +597,11 @@ Suite *make_mock_store_suite(void)
     tcase_add_test(tc, order_forget);
     tcase_add_loop_test(tc, order_undone, 0, 3);
     tcase_add_test(tc, order_reopen);
+    tcase_set_timeout(tc, 30);   /* order_reopen syncs a file */
     suite_add_tcase(s, tc);
     tc = tcase_create("order_ids");
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);   /* older_state_file syncs a file: slow when the disk is busy */
     tcase_add_test(tc, id_is_the_sequence);
     tcase_add_test(tc, older_state_file);
     suite_add_tcase(s, tc);
