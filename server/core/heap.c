@@ -8,20 +8,18 @@
 #include <stdlib.h>
 
 /*
- * glibc's per-thread cache (tcache) keeps up to 7 freed chunks of each size
- * up to 1032 bytes, per thread, for the thread's life. The admin API's JSON
- * (a parsed body, a printed answer) comes in every size: each of the 384
- * workers ends up keeping some of each, about 10 MiB over a few thousand
- * CI runs. A JSON string or buffer of 129..1039 bytes is given 1040 bytes
- * instead: above the cache's sizes, freed into the shared arena, reused by
- * any thread. Tree nodes (64 bytes) and short strings keep their size.
+ * The admin API's JSON (a parsed body, a printed answer) comes in every
+ * size: each of the 384 workers ended up keeping some of each in its
+ * per-thread cache (heap.h), about 10 MiB over a few thousand CI runs. A
+ * JSON string or buffer of 129 bytes up to MOCK_HEAP_UNCACHED_MIN is given
+ * MOCK_HEAP_UNCACHED_MIN bytes instead. Tree nodes (64 bytes) and short
+ * strings keep their size.
  */
 #define SMALL_MAX 128
-#define UNCACHED 1040
 
 static void *json_malloc(size_t n)
 {
-    return malloc(n > SMALL_MAX && n < UNCACHED ? UNCACHED : n);
+    return malloc(n > SMALL_MAX && n < MOCK_HEAP_UNCACHED_MIN ? MOCK_HEAP_UNCACHED_MIN : n);
 }
 
 void mock_heap_tune(void)

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <upay/params.h>
 
+#include "core/heap.h"
+
 typedef struct mock_reply {
     int status;               /* HTTP status */
     char *body;               /* NUL-terminated JSON, owned: mock_reply_free() */
@@ -62,7 +64,8 @@ void mock_reply_take_upay(mock_reply *out, int status, char *upay_json);
  * glibc's per-thread cache (docs/performance.md, "A long-lived mock"). Out
  * of memory: the fallback body, status 500.
  */
-#define MOCK_REPLY_BODY_MIN 2048
+#define MOCK_REPLY_BODY_MIN 2048   /* most answers fit */
+_Static_assert(MOCK_REPLY_BODY_MIN >= MOCK_HEAP_UNCACHED_MIN, "a body above the per-thread cache");
 void mock_reply_take_params(mock_reply *out, int status, const upay_params *p);
 
 struct cJSON;

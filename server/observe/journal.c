@@ -2,6 +2,7 @@
  * server/observe/journal.c - the latest exchanges, each merchant within its budget (see journal.h).
  */
 #include "observe/journal.h"
+#include "core/heap.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -50,8 +51,8 @@ struct mock_journal {
     size_t bytes;             /* slots, lists and body buffers */
 };
 
-/* A slot buffer's smallest size, and its steps: above glibc's per-thread cache sizes (1032). */
-#define BUF_MIN 1040
+/* A slot buffer's smallest size, and its steps: above glibc's per-thread cache (core/heap.h). */
+#define BUF_MIN MOCK_HEAP_UNCACHED_MIN
 #define BUF_STEP 256
 
 static void reset_lists(mock_journal *j)
