@@ -139,6 +139,20 @@ static long long days_from_civil(long long y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+/* The inverse: y-m-d of a day count from 1970-01-01 (the same era algorithm). */
+static void civil_from_days(long long z, long long *y, int *m, int *d)
+{
+    z += 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;                                  /* [0, 146096] */
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);           /* [0, 365] */
+    long long mp = (5 * doy + 2) / 153;                                /* [0, 11] */
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
 static int days_in_month(int y, int m)
 {
     static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -160,19 +174,21 @@ UPAY_API upay_code upay_time_format(time_t t, char out[15])
         return UPAY_E_INVALID_ARG;
     if (t > (time_t)(INT64_MAX - GMT8_OFFSET))
         return UPAY_E_INVALID_ARG;
-    time_t local = t + GMT8_OFFSET;
-    struct tm tm;
-    if (gmtime_r(&local, &tm) == NULL)
-        return UPAY_E_INVALID_ARG;
-    long long year = (long long)tm.tm_year + 1900;
+    /* arithmetic, not gmtime_r: every answer formats two or three times */
+    long long local = (long long)t + GMT8_OFFSET;
+    long long days = (local >= 0 ? local : local - 86399) / 86400;
+    long long secs = local - days * 86400;                              /* [0, 86399] */
+    long long year;
+    int month, day;
+    civil_from_days(days, &year, &month, &day);
     if (year < 1 || year > 9999)
         return UPAY_E_INVALID_ARG;
     put_digits(out, (int)year, 4);
-    put_digits(out + 4, tm.tm_mon + 1, 2);
-    put_digits(out + 6, tm.tm_mday, 2);
-    put_digits(out + 8, tm.tm_hour, 2);
-    put_digits(out + 10, tm.tm_min, 2);
-    put_digits(out + 12, tm.tm_sec, 2);
+    put_digits(out + 4, month, 2);
+    put_digits(out + 6, day, 2);
+    put_digits(out + 8, (int)(secs / 3600), 2);
+    put_digits(out + 10, (int)(secs / 60 % 60), 2);
+    put_digits(out + 12, (int)(secs % 60), 2);
     out[14] = '\0';
     return UPAY_OK;
 }

@@ -4,7 +4,9 @@
  * impossible dates, round trip).
  */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "upay/protocol.h"
 
@@ -175,6 +177,57 @@ START_TEST(test_time_parse_bad)
 }
 END_TEST
 
+/* What gmtime_r says `t` is in GMT+8, as upay_time_format writes it. */
+static void expected_text(time_t t, char out[64])
+{
+    time_t local = t + 8 * 3600;
+    struct tm tm;
+    ck_assert_ptr_nonnull(gmtime_r(&local, &tm));
+    snprintf(out, 64, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+             tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/*
+ * upay_time_format does its own calendar arithmetic: it agrees with
+ * gmtime_r over its whole range (years 1 to 9999), around and through the
+ * days where calendars go wrong, and refuses the second before year 1.
+ */
+START_TEST(test_time_format_calendar)
+{
+    const long long first = -62135596800LL - 8 * 3600;   /* 0001-01-01 00:00:00 GMT+8 */
+    const long long last = 253402271999LL;               /* 9999-12-31 23:59:59 GMT+8 */
+    char got[15], want[64];
+    for (long long t = first; t <= last; t += 36000011) {   /* about 416 days */
+        ck_assert_int_eq(upay_time_format((time_t)t, got), UPAY_OK);
+        expected_text((time_t)t, want);
+        ck_assert_str_eq(got, want);
+    }
+    static const char *const days[] = { "19000228", "19000301", "20000229", "20000301",
+                                        "21000228", "21000301", "19691231", "19700101",
+                                        "00010101", "16000229", "99991231", "20240229" };
+    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+        char text[15];
+        time_t day;
+        snprintf(text, sizeof text, "%s000000", days[i]);
+        ck_assert_int_eq(upay_time_parse(text, &day), UPAY_OK);
+        /* the two seconds either side of midnight, and every 61st second between */
+        for (long long t = (long long)day - 2; t < (long long)day + 86400 + 2;
+             t += t < (long long)day + 2 || t >= (long long)day + 86400 - 2 ? 1 : 61) {
+            if (t > last)
+                break;
+            if (t < first)
+                continue;
+            ck_assert_int_eq(upay_time_format((time_t)t, got), UPAY_OK);
+            expected_text((time_t)t, want);
+            ck_assert_str_eq(got, want);
+        }
+    }
+    ck_assert_int_eq(upay_time_format((time_t)(first - 1), got), UPAY_E_INVALID_ARG);
+    ck_assert_int_eq(upay_time_format((time_t)first, got), UPAY_OK);
+    ck_assert_str_eq(got, "00010101000000");
+}
+END_TEST
+
 START_TEST(test_time_misc)
 {
     char buf[15];
@@ -246,6 +299,7 @@ Suite *make_protocol_suite(void)
     tcase_add_loop_test(tc, test_time_format_parse, 0, (int)(sizeof times / sizeof times[0]));
     tcase_add_loop_test(tc, test_time_parse_bad, 0, (int)(sizeof bad_times / sizeof bad_times[0]));
     tcase_add_test(tc, test_time_misc);
+    tcase_add_test(tc, test_time_format_calendar);
     suite_add_tcase(s, tc);
     tc = tcase_create("code_text");
     tcase_add_loop_test(tc, test_gw_code_text, 0, (int)(sizeof gw_codes / sizeof gw_codes[0]));
