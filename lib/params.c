@@ -91,11 +91,9 @@ static int index_rebuild(upay_params *p, size_t want)
     return 1;
 }
 
-/* Position of `name` or -1. */
-static long find(const upay_params *p, const char *name)
+/* Position of `name`, whose hash is `h` and length `len`, or -1. */
+static long find_hashed(const upay_params *p, const char *name, uint32_t h, size_t len)
 {
-    size_t len;
-    uint32_t h = hash_name(name, &len);
     if ((p->names & name_bit(h)) == 0)
         return -1;
     if (p->index != NULL) {
@@ -113,6 +111,14 @@ static long find(const upay_params *p, const char *name)
             return (long)i;
     }
     return -1;
+}
+
+/* Position of `name` or -1. */
+static long find(const upay_params *p, const char *name)
+{
+    size_t len;
+    uint32_t h = hash_name(name, &len);
+    return find_hashed(p, name, h, len);
 }
 
 /* A block "name\0value\0" from the arena, or malloc'd (then *own = 1);
@@ -143,7 +149,9 @@ static char *make_block(upay_params *p, const char *name, size_t name_len, const
     return b;
 }
 
-static upay_code append(upay_params *p, const char *name, const char *value)
+/* Append `name` (hash `h`, length `len`: a caller that searched first hashed it once). */
+static upay_code append_hashed(upay_params *p, const char *name, uint32_t h, size_t len,
+                               const char *value)
 {
     if (p->count == p->cap) {
         /* 24 entries (768 bytes) hold any answer of the protocol without a
@@ -161,7 +169,8 @@ static upay_code append(upay_params *p, const char *name, const char *value)
             return UPAY_E_NOMEM;
     }
     struct entry *e = &p->items[p->count];
-    e->hash = hash_name(name, &e->name_len);
+    e->hash = h;
+    e->name_len = len;
     e->name = make_block(p, name, e->name_len, value, &e->value, &e->own_block);
     if (e->name == NULL)
         return UPAY_E_NOMEM;
@@ -170,6 +179,13 @@ static upay_code append(upay_params *p, const char *name, const char *value)
     if (p->index != NULL)
         index_insert(p, p->count - 1);
     return UPAY_OK;
+}
+
+static upay_code append(upay_params *p, const char *name, const char *value)
+{
+    size_t len;
+    uint32_t h = hash_name(name, &len);
+    return append_hashed(p, name, h, len, value);
 }
 
 UPAY_API upay_params *upay_params_new(void)
@@ -210,9 +226,11 @@ UPAY_API upay_code upay_params_set(upay_params *p, const char *name, const char 
 {
     if (p == NULL || name == NULL || value == NULL)
         return UPAY_E_INVALID_ARG;
-    long pos = find(p, name);
+    size_t len;
+    uint32_t h = hash_name(name, &len);
+    long pos = find_hashed(p, name, h, len);
     if (pos < 0)
-        return append(p, name, value);
+        return append_hashed(p, name, h, len, value);
     struct entry *e = &p->items[pos];
     char *v;
     int own;
@@ -233,9 +251,11 @@ UPAY_API upay_code upay_params_add(upay_params *p, const char *name, const char 
 {
     if (p == NULL || name == NULL || value == NULL)
         return UPAY_E_INVALID_ARG;
-    if (find(p, name) >= 0)
+    size_t len;
+    uint32_t h = hash_name(name, &len);
+    if (find_hashed(p, name, h, len) >= 0)
         return UPAY_E_FORM_DUPLICATE;
-    return append(p, name, value);
+    return append_hashed(p, name, h, len, value);
 }
 
 UPAY_API const char *upay_params_get(const upay_params *p, const char *name)
