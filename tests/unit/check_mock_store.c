@@ -375,31 +375,58 @@ START_TEST(order_undone)
 }
 END_TEST
 
+/* A state file in a directory of its own, for the cases that restart on one. */
+typedef struct state_file {
+    char dir[32];
+    char path[64];
+} state_file;
+
+/* Make the directory and open `st` on a new file there (closing the in-memory one). */
+static void state_file_open(state_file *f)
+{
+    char err[256];
+    snprintf(f->dir, sizeof f->dir, "/tmp/check_mock_store.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/state.db", f->dir);
+    mock_store_close(st);
+    ck_assert_msg(mock_store_open(f->path, &st, err, sizeof err) == MOCK_STORE_OK, "%s", err);
+}
+
+/* Open `st` again on the file (a restart). */
+static void state_file_reopen(const state_file *f)
+{
+    char err[256];
+    ck_assert_msg(mock_store_open(f->path, &st, err, sizeof err) == MOCK_STORE_OK, "%s", err);
+}
+
+/* Remove the file, its WAL companions and the directory. */
+static void state_file_remove(const state_file *f)
+{
+    static const char *const suffix[] = { "", "-wal", "-shm" };
+    char file[80];
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        snprintf(file, sizeof file, "%s%s", f->path, suffix[i]);
+        unlink(file);
+    }
+    rmdir(f->dir);
+}
+
 /* A store opened again (a restart on its state file) reads the file, not an old copy. */
 START_TEST(order_reopen)
 {
-    char dir[] = "/tmp/check_mock_store.XXXXXX", path[64], err[256];
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/state.db", dir);
-    mock_store_close(st);
-    ck_assert_msg(mock_store_open(path, &st, err, sizeof err) == MOCK_STORE_OK, "%s", err);
+    state_file f;
+    state_file_open(&f);
     mock_order o = order_put("M1", "FILE", 1, 100);
     ck_assert_int_eq(refunded_of(&o), 0);
     mock_store_close(st);
     sqlite3 *db = NULL;   /* another writer while the mock is down */
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_open(f.path, &db), SQLITE_OK);
     ck_assert_int_eq(sqlite3_exec(db, "UPDATE orders SET refunded_fee = 7", NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
-    ck_assert_msg(mock_store_open(path, &st, err, sizeof err) == MOCK_STORE_OK, "%s", err);
+    state_file_reopen(&f);
     ck_assert_int_eq(refunded_of(&o), 7);
-    char file[80];
-    static const char *const suffix[] = { "", "-wal", "-shm" };
-    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-        snprintf(file, sizeof file, "%s%s", path, suffix[i]);
-        unlink(file);
-    }
-    rmdir(dir);
+    state_file_remove(&f);
 }
 END_TEST
 
@@ -447,14 +474,11 @@ END_TEST
  */
 START_TEST(older_state_file)
 {
-    char dir[] = "/tmp/check_mock_store.XXXXXX", path[64], err[256];
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/state.db", dir);
-    mock_store_close(st);
-    ck_assert_msg(mock_store_open(path, &st, err, sizeof err) == MOCK_STORE_OK, "%s", err);
+    state_file f;
+    state_file_open(&f);
     mock_store_close(st);
     sqlite3 *db = NULL;
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_open(f.path, &db), SQLITE_OK);
     ck_assert_int_eq(sqlite3_exec(db,
         "CREATE UNIQUE INDEX orders_by_transaction_id ON orders(transaction_id);"
         "INSERT INTO orders(id, mch_id, out_trade_no, transaction_id, out_transaction_id,"
@@ -464,7 +488,7 @@ START_TEST(older_state_file)
         " '134567890123456789', '', '', '', 1, 1, 100, 0, 0, 0, 1000, 0, 1000, 0)",
         NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
-    ck_assert_msg(mock_store_open(path, &st, err, sizeof err) == MOCK_STORE_OK, "%s", err);
+    state_file_reopen(&f);
     mock_order out;
     ck_assert_int_eq(mock_store_order_by_transaction_id(st, "M1", "7551000001202001010000000777",
                                                         &out), MOCK_STORE_OK);
@@ -475,15 +499,7 @@ START_TEST(older_state_file)
                      MOCK_STORE_OK);
     ck_assert_str_eq(out.out_trade_no, "NEW");
     ck_assert_int_ne(out.id, 1);
-    mock_store_close(st);
-    st = NULL;
-    char file[80];
-    static const char *const suffix[] = { "", "-wal", "-shm" };
-    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-        snprintf(file, sizeof file, "%s%s", path, suffix[i]);
-        unlink(file);
-    }
-    rmdir(dir);
+    state_file_remove(&f);
 }
 END_TEST
 
