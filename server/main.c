@@ -12,6 +12,7 @@
 #include "mock.h"
 #include "upay_version.h"
 #include "core/heap.h"
+#include "observe/journal.h"
 #include "domain/persona.h"
 
 static void usage(FILE *out)
@@ -44,7 +45,8 @@ static void usage(FILE *out)
         "                       pid and version required, ...; docs/mock.md \"Dialects\")\n"
         "  --min-version X.Y    answer state=VER to a request whose version is older\n"
         "  --journal-size N     exchanges GET /mock/journal keeps (default 2048, 16 to\n"
-        "                       1048576); each merchant keeps at most a quarter of them\n"
+        "                       1048576); each merchant keeps at most a quarter of them;\n"
+        "                       overrides the config file's \"journal_size\"\n"
         "  --quiet              log nothing to stderr\n"
         "  --verbose            log every gateway answer, with its X-Upay-Detail\n"
         "  --proxy URL          recording proxy: forward every gateway request to URL\n"
@@ -154,8 +156,8 @@ int main(int argc, char **argv)
             continue;
         } else if (strcmp(a, "--journal-size") == 0) {
             unsigned long long size = 0;
-            if (i + 1 >= argc || parse_seed(argv[i + 1], &size) != 0 || size < 16
-                || size > 1048576) {
+            if (i + 1 >= argc || parse_seed(argv[i + 1], &size) != 0
+                || size < MOCK_JOURNAL_SIZE_MIN || size > MOCK_JOURNAL_SIZE_MAX) {
                 fprintf(stderr, "upay-mock: --journal-size wants a number from 16 to 1048576\n");
                 return 2;
             }

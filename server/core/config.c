@@ -2,6 +2,7 @@
  * server/core/config.c - agents and merchants from JSON or built in (see config.h).
  */
 #include "core/config.h"
+#include "observe/journal.h"
 #include "retain/retention.h"
 
 #include <cjson/cJSON.h>
@@ -228,6 +229,16 @@ mock_config *mock_config_parse(const char *json, size_t len, char *err, size_t e
             goto fail;
         }
         c->has_retain = 1;
+    }
+    const cJSON *journal_size = cJSON_GetObjectItemCaseSensitive(root, "journal_size");
+    if (journal_size) {
+        double v = cJSON_IsNumber(journal_size) ? journal_size->valuedouble : 0;
+        if (v < MOCK_JOURNAL_SIZE_MIN || v > MOCK_JOURNAL_SIZE_MAX || v != (double)(size_t)v) {
+            snprintf(err, errlen, "config: \"journal_size\" must be a whole number from %d to %d",
+                     MOCK_JOURNAL_SIZE_MIN, MOCK_JOURNAL_SIZE_MAX);
+            goto fail;
+        }
+        c->journal_size = (size_t)v;
     }
     const cJSON *rules = cJSON_GetObjectItemCaseSensitive(root, "rules");
     if (rules && (!cJSON_IsArray(rules) || cJSON_GetArraySize(rules) > MOCK_RULES_MAX)) {

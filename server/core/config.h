@@ -45,6 +45,7 @@ typedef struct mock_config {
     size_t n_rules;
     int has_retain;           /* "retain" was given: */
     long long retain;         /* seconds of no exchange before forgetting; 0 = never */
+    size_t journal_size;      /* "journal_size": exchanges the journal keeps; 0 = not given */
 } mock_config;
 
 /* The built-in agents (no merchants, no minimum). NULL when memory runs out. */

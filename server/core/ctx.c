@@ -132,7 +132,9 @@ mock_ctx *mock_ctx_new(const mock_options *opts, char *err, size_t errlen)
     if (ctx->clock && opts->frozen_clock)
         mock_clock_freeze(ctx->clock, mock_clock_real_now(ctx->clock));
     ctx->ids = mock_ids_new(opts->has_seed, opts->seed);
-    ctx->journal = mock_journal_new(opts->journal_size);
+    /* --journal-size, else the config file's "journal_size", else the default */
+    ctx->journal = mock_journal_new(opts->journal_size ? opts->journal_size
+                                                       : ctx->config->journal_size);
     ctx->rules = mock_rules_new();
     ctx->lint = mock_lint_new();
     if (!ctx->clock || !ctx->ids || !ctx->journal || !ctx->rules || !ctx->lint

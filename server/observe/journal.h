@@ -18,6 +18,8 @@
 #include <stddef.h>
 
 #define MOCK_JOURNAL_CAPACITY 2048  /* entries kept (default; upay-mock --journal-size) */
+#define MOCK_JOURNAL_SIZE_MIN 16     /* the sizes --journal-size and "journal_size" accept */
+#define MOCK_JOURNAL_SIZE_MAX 1048576
 #define MOCK_JOURNAL_MERCHANT_SHARE 4  /* one merchant holds at most capacity / this */
 #define MOCK_JOURNAL_BODY_MAX 4096  /* bytes kept of each body */
 

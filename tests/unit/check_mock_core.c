@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <upay/form.h>
 #include <upay/response.h>
 #include <upay/sign.h>
@@ -219,6 +220,13 @@ static const struct {
     { "{\"agents\":[{\"agent_id\":\"1\",\"key\":\"k\"}],\"merchants\":[{\"mch_id\":\"M1\",\"agent_id\":\"2\"}]}", "agent 2" },
     { "{\"agents\":[{\"agent_id\":\"1\",\"key\":\"k\"}],\"merchants\":{}}", "merchants" },
     { "{\"agents\":[{\"agent_id\":\"1\",\"key\":\"k\"}],\"min_version\":3}", "min_version" },
+    { "{\"agents\":[{\"agent_id\":\"1\",\"key\":\"k\"}],\"journal_size\":16}", NULL },
+    { "{\"agents\":[{\"agent_id\":\"1\",\"key\":\"k\"}],\"journal_size\":1048576}", NULL },
+    { "{\"agents\":[{\"agent_id\":\"1\",\"key\":\"k\"}],\"journal_size\":15}", "journal_size" },
+    { "{\"agents\":[{\"agent_id\":\"1\",\"key\":\"k\"}],\"journal_size\":1048577}", "journal_size" },
+    { "{\"agents\":[{\"agent_id\":\"1\",\"key\":\"k\"}],\"journal_size\":100.5}", "journal_size" },
+    { "{\"agents\":[{\"agent_id\":\"1\",\"key\":\"k\"}],\"journal_size\":\"64\"}", "journal_size" },
+    { "{\"agents\":[{\"agent_id\":\"1\",\"key\":\"k\"}],\"journal_size\":-20}", "journal_size" },
 };
 
 START_TEST(config_parse)
@@ -265,6 +273,41 @@ START_TEST(config_builtin_and_versions)
 END_TEST
 
 /* ---- journal ---- */
+
+/* How many of `adds` exchanges the journal of a mock made with `config` and `size` keeps. */
+static size_t journal_kept(const char *config, size_t size, int adds)
+{
+    char path[] = "/tmp/check_mock_core.XXXXXX", err[256];
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, config, strlen(config)), (ssize_t)strlen(config));
+    close(fd);
+    mock_options o;
+    memset(&o, 0, sizeof o);
+    o.config_path = path;
+    o.journal_size = size;
+    mock_ctx *c = mock_ctx_new(&o, err, sizeof err);
+    unlink(path);
+    ck_assert_msg(c != NULL, "%s", err);
+    for (int i = 0; i < adds; i++)
+        mock_journal_add(c->journal, i, "pay", "a=1", 3, 200, "{}", 2);
+    size_t kept = 0;
+    mock_journal_usage(c->journal, NULL, &kept);
+    mock_ctx_free(c);
+    return kept;
+}
+
+/* The journal's size: the config file's "journal_size", which --journal-size overrides. */
+START_TEST(journal_size_from_config)
+{
+    static const char with[] =
+        "{\"agents\":[{\"agent_id\":\"1\",\"key\":\"k\"}],\"journal_size\":16}";
+    static const char without[] = "{\"agents\":[{\"agent_id\":\"1\",\"key\":\"k\"}]}";
+    ck_assert_uint_eq(journal_kept(with, 0, 40), 16);
+    ck_assert_uint_eq(journal_kept(with, 32, 40), 32);
+    ck_assert_uint_eq(journal_kept(without, 0, 40), 40);   /* the default keeps 2048 */
+}
+END_TEST
 
 static void count_entry(const mock_journal_entry *e, void *user)
 {
@@ -536,6 +579,7 @@ Suite *make_mock_core_suite(void)
     tc = tcase_create("journal");
     tcase_add_test(tc, journal_ring);
     tcase_add_test(tc, journal_bodies_reuse_their_slots);
+    tcase_add_test(tc, journal_size_from_config);
     suite_add_tcase(s, tc);
     tc = tcase_create("gateway");
     tcase_add_checked_fixture(tc, ctx_setup, ctx_teardown);
