@@ -3,6 +3,7 @@
  * the merchant was told about each order and refund, and the findings.
  */
 #include "observe/lint.h"
+#include "core/text.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -272,7 +273,7 @@ static lint_merchant *find_merchant(mock_lint *l, const char *mch_id, int create
     lint_merchant *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    snprintf(m->mch_id, sizeof m->mch_id, "%s", mch_id);
+    mock_text_copy(m->mch_id, sizeof m->mch_id, mch_id);
     if (l->count == MOCK_LINT_MERCHANTS_MAX)
         merchant_drop(l, l->oldest);   /* the one whose latest exchange is the oldest */
     maybe_grow_buckets(l);
@@ -370,7 +371,7 @@ static lint_order *find_order(mock_lint *l, lint_merchant *m, const char *out_tr
         l->bytes -= o->nrefunds * sizeof *o->refunds;
         order_clear(o);
     }
-    snprintf(o->out_trade_no, sizeof o->out_trade_no, "%s", out_trade_no);
+    mock_text_copy(o->out_trade_no, sizeof o->out_trade_no, out_trade_no);
     o->total_fee = -1;
     if (m->order_heads)
         index_add(m, (size_t)(o - m->orders));
@@ -394,7 +395,7 @@ static lint_refund *find_refund(mock_lint *l, lint_order *o, const char *out_ref
     l->bytes += sizeof *bigger;
     lint_refund *r = &o->refunds[o->nrefunds++];
     memset(r, 0, sizeof *r);
-    snprintf(r->out_refund_no, sizeof r->out_refund_no, "%s", out_refund_no);
+    mock_text_copy(r->out_refund_no, sizeof r->out_refund_no, out_refund_no);
     return r;
 }
 
@@ -418,11 +419,11 @@ static void add_finding(mock_lint *l, lint_merchant *m, raised_buf *raised, cons
     if (m->nfindings < MOCK_LINT_FINDINGS_MAX)
         m->nfindings++;
     memset(f, 0, sizeof *f);
-    snprintf(f->kind, sizeof f->kind, "%s", kind);
+    mock_text_copy(f->kind, sizeof f->kind, kind);
     f->time = time;
-    snprintf(f->out_trade_no, sizeof f->out_trade_no, "%s", out_trade_no ? out_trade_no : "");
-    snprintf(f->out_refund_no, sizeof f->out_refund_no, "%s", out_refund_no ? out_refund_no : "");
-    snprintf(f->message, sizeof f->message, "%s", message);
+    mock_text_copy(f->out_trade_no, sizeof f->out_trade_no, out_trade_no ? out_trade_no : "");
+    mock_text_copy(f->out_refund_no, sizeof f->out_refund_no, out_refund_no ? out_refund_no : "");
+    mock_text_copy(f->message, sizeof f->message, message);
     if (raised) {
         raised->count++;
         if (raised->text && raised->len) {
@@ -478,7 +479,7 @@ static void on_pay(mock_lint *l, lint_merchant *m, const mock_lint_event *e, rai
     } else {
         o->paid_at = e->now;
         o->total_fee = e->total_fee;
-        snprintf(o->auth_code, sizeof o->auth_code, "%s", e->auth_code ? e->auth_code : "");
+        mock_text_copy(o->auth_code, sizeof o->auth_code, e->auth_code ? e->auth_code : "");
     }
     o->pays++;
     o->last_poll = o->last_seen = e->now;
@@ -555,7 +556,7 @@ static void on_refund(mock_lint *l, lint_merchant *m, const mock_lint_event *e, 
     if (!r)
         r = find_refund(l, o, e->out_refund_no, 1);
     if (r)
-        snprintf(r->status, sizeof r->status, "%s", status);
+        mock_text_copy(r->status, sizeof r->status, status);
 }
 
 static void on_refundquery(mock_lint *l, lint_merchant *m, const mock_lint_event *e)
@@ -571,7 +572,7 @@ static void on_refundquery(mock_lint *l, lint_merchant *m, const mock_lint_event
             continue;
         lint_refund *r = find_refund(l, o, e->refund_nos[i], 1);
         if (r)
-            snprintf(r->status, sizeof r->status, "%s", e->refund_statuses[i]);
+            mock_text_copy(r->status, sizeof r->status, e->refund_statuses[i]);
     }
 }
 

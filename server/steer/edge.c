@@ -136,6 +136,27 @@ void mock_edge_note(mock_call *c, const char *fmt, ...)
     va_end(ap);
 }
 
+void mock_edge_note_words(mock_call *c, const char *first, ...)
+{
+    if (!c->edge)
+        return;
+    char *buf = c->edge->change;
+    size_t size = sizeof c->edge->change, used = strlen(buf);
+    if (used + 3 >= size)
+        return;
+    if (used) {
+        memcpy(buf + used, "; ", 3);
+        used += 2;
+    }
+    va_list ap;
+    va_start(ap, first);
+    for (const char *s = first; s && used < size - 1; s = va_arg(ap, const char *)) {
+        mock_text_copy(buf + used, size - used, s);
+        used += strlen(buf + used);
+    }
+    va_end(ap);
+}
+
 void mock_edge_order_seen(mock_call *c, const mock_order *o)
 {
     if (!c->edge || !o)
@@ -205,7 +226,8 @@ void mock_edge_pay_opened(mock_call *c, mock_order *o)
 int mock_edge_pay_stored(mock_call *c, const mock_order *o)
 {
     mock_edge_order_seen(c, o);
-    mock_edge_note(c, "order %s created %s", o->out_trade_no, mock_trade_state_name(o->state));
+    mock_edge_note_words(c, "order ", o->out_trade_no, " created ", mock_trade_state_name(o->state),
+                         (const char *)NULL);
     mock_fault_kind k = fault_of(c);
     if (k == MOCK_FAULT_PAY_PAID_AFTER || k == MOCK_FAULT_PAY_PAYING_FOREVER)
         effect_hold(c, o->mch_id, o->out_trade_no, 0, &c->edge->fault);

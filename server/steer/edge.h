@@ -81,6 +81,8 @@ void mock_edge_forget(mock_edge *e, const char *why);
 
 /* Append one state change to the journal's account ("; " between them). */
 void mock_edge_note(mock_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a note of words alone: the strings up to NULL, joined, no formatting (a pay's). */
+void mock_edge_note_words(mock_call *c, const char *first, ...) __attribute__((sentinel));
 
 /* The call found or made order `o`: remember its number and total for the linter. */
 void mock_edge_order_seen(mock_call *c, const mock_order *o);
