@@ -5,8 +5,9 @@
  *
  * usage: upay-bench-ceiling PORT BODY_BYTES THREADS   (PORT 0: a free port)
  * Prints "ceiling listening on http://127.0.0.1:PORT" when ready and serves
- * until SIGINT/SIGTERM. Thread-pool settings match upay-mock's, so the
- * comparison measures only the work each request does.
+ * until SIGINT/SIGTERM. Thread-pool settings and the workers' scheduling
+ * policy (SCHED_BATCH) match upay-mock's, so the comparison measures only
+ * the work each request does.
  */
 #include <civetweb.h>
 #include <pthread.h>
@@ -15,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "http/worker_sched.h"
 
 static char *fixed_reply;      /* status line, headers and body */
 static size_t fixed_reply_len;
@@ -64,6 +67,15 @@ static int answer_fixed(struct mg_connection *conn, void *cbdata)
     return 200;
 }
 
+/* Workers scheduled as upay-mock's are (server/http/worker_sched.h). */
+static void *init_thread(const struct mg_context *ctx, int thread_type)
+{
+    (void)ctx;
+    if (thread_type == 1)
+        (void)mock_worker_sched_batch();
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -109,6 +121,7 @@ int main(int argc, char **argv)
     struct mg_callbacks callbacks;
     memset(&callbacks, 0, sizeof callbacks);
     callbacks.init_connection = count_connection;
+    callbacks.init_thread = init_thread;
     struct mg_context *ctx = mg_start(&callbacks, NULL, options);
     if (ctx == NULL) {
         fprintf(stderr, "ceiling: cannot listen on %s\n", ports);

@@ -34,6 +34,7 @@
 #include "http/peer.h"
 #include "http/tls_front.h"
 #include "http/ui.h"
+#include "http/worker_sched.h"
 
 /* Our English diagnosis of a gateway answer (docs/mock.md "X-Upay-Detail"). */
 
@@ -365,6 +366,15 @@ static int admin_handler(struct mg_connection *conn, void *user)
     return status;
 }
 
+/* CivetWeb calls this in each thread it starts: its workers run SCHED_BATCH (worker_sched.h). */
+static void *init_thread(const struct mg_context *ctx, int thread_type)
+{
+    (void)ctx;
+    if (thread_type == 1)
+        (void)mock_worker_sched_batch();
+    return NULL;
+}
+
 /* CivetWeb calls this when a worker takes a new connection. */
 static int count_connection(const struct mg_connection *conn, void **conn_data)
 {
@@ -537,6 +547,7 @@ mock_server *mock_server_start(const mock_options *opts, char *errbuf, size_t er
     memset(&callbacks, 0, sizeof callbacks);
     callbacks.log_message = log_message;
     callbacks.init_connection = count_connection;
+    callbacks.init_thread = init_thread;
     server->mg = mg_start(&callbacks, server, options);
     if (!server->mg) {
         snprintf(errbuf, errlen, "cannot listen on %s (address in use, or not local)", listen);
