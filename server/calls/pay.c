@@ -93,8 +93,9 @@ int mock_call_pay(mock_call *c)
     const mock_request *rq = c->rq;
     mock_store *s = c->ctx->store;
     mock_order o;
+    int may_store = code_usable(rq) && !mock_edge_pay_refuses_early(c);
 
-    if (code_usable(rq) && !mock_edge_pay_refuses_early(c)) {
+    if (may_store) {
         int stored = store_new_order(c);
         if (stored <= 0)
             return stored;
@@ -111,7 +112,7 @@ int mock_call_pay(mock_call *c)
                                "FAIL");
         return 0;
     }
-    if (rc != MOCK_STORE_NOT_FOUND || (code_usable(rq) && !mock_edge_pay_refuses_early(c)))
+    if (rc != MOCK_STORE_NOT_FOUND || may_store)
         return -1;   /* a failure, or the store said the number was taken and has no such order */
 
     /* no such order, and no new one: the code or a forced refusal stopped it */

@@ -118,36 +118,43 @@ static int effect_get(mock_call *c, const char *mch_id, const char *number, int 
     return mock_rules_effect_get(c->ctx->rules, mch_id, number, is_refund, out);
 }
 
-void mock_edge_note(mock_call *c, const char *fmt, ...)
+/*
+ * Where the next note of the journal's account starts, after a "; " when
+ * one came before; NULL when there is no account or no room (the note is dropped).
+ */
+static char *note_start(mock_call *c)
 {
     if (!c->edge)
-        return;
+        return NULL;
     char *buf = c->edge->change;
     size_t used = strlen(buf);
     if (used + 3 >= sizeof c->edge->change)
-        return;
+        return NULL;
     if (used) {
         memcpy(buf + used, "; ", 3);
         used += 2;
     }
+    return buf + used;
+}
+
+void mock_edge_note(mock_call *c, const char *fmt, ...)
+{
+    char *at = note_start(c);
+    if (!at)
+        return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf + used, sizeof c->edge->change - used, fmt, ap);
+    vsnprintf(at, sizeof c->edge->change - (size_t)(at - c->edge->change), fmt, ap);
     va_end(ap);
 }
 
 void mock_edge_note_words(mock_call *c, const char *first, ...)
 {
-    if (!c->edge)
+    char *at = note_start(c);
+    if (!at)
         return;
     char *buf = c->edge->change;
-    size_t size = sizeof c->edge->change, used = strlen(buf);
-    if (used + 3 >= size)
-        return;
-    if (used) {
-        memcpy(buf + used, "; ", 3);
-        used += 2;
-    }
+    size_t size = sizeof c->edge->change, used = (size_t)(at - buf);
     va_list ap;
     va_start(ap, first);
     for (const char *s = first; s && used < size - 1; s = va_arg(ap, const char *)) {
